@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from apps.core.models import TimeStamped
+from apps.core.money import CURRENCY_CHOICES, MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+
+
+class Category(models.Model):
+    """A node of the catalog tree (Women > Dresses > Maxi dresses)."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        verbose_name_plural = "categories"
+        ordering = ("name", "id")
+        indexes = [models.Index(fields=["name", "id"], name="catalog_category_name_id")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(TimeStamped):
+    """A sellable design; customers buy one of its variants."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    description = models.TextField(blank=True)
+    brand = models.CharField(max_length=120)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products"
+    )
+    base_price = models.DecimalField(
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default="USD")
+    is_published = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ("name", "id")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(base_price__gte=0),
+                name="catalog_product_price_non_negative",
+            ),
+        ]
+        # One index per sort order the API offers, led by the published flag
+        # every public listing filters on, ending in the id tie-breaker.
+        indexes = [
+            models.Index(
+                fields=["is_published", "name", "id"], name="catalog_prod_pub_name"
+            ),
+            models.Index(
+                fields=["is_published", "base_price", "id"],
+                name="catalog_prod_pub_price",
+            ),
+            models.Index(
+                fields=["is_published", "created_at", "id"],
+                name="catalog_prod_pub_created",
+            ),
+            models.Index(
+                fields=["category", "is_published"], name="catalog_prod_category_pub"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductVariant(models.Model):
+    """One size/colour combination of a product, the unit that is stocked."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="variants"
+    )
+    sku = models.CharField(max_length=64, unique=True)
+    size = models.CharField(max_length=16)
+    colour = models.CharField(max_length=32)
+    price_override = models.DecimalField(
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="Price in the product's currency; empty means the product's base price.",
+    )
+
+    class Meta:
+        ordering = ("product", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "size", "colour"],
+                name="catalog_variant_unique_option",
+            ),
+            models.CheckConstraint(
+                condition=Q(price_override__isnull=True) | Q(price_override__gte=0),
+                name="catalog_variant_price_non_negative",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["size", "product"], name="catalog_variant_size"),
+            models.Index(fields=["colour", "product"], name="catalog_variant_colour"),
+        ]
+
+    def __str__(self) -> str:
+        return self.sku
+
+
+class Stock(models.Model):
+    """Units of one variant: on hand, and reserved by unpaid orders."""
+
+    variant = models.OneToOneField(
+        ProductVariant, primary_key=True, on_delete=models.CASCADE, related_name="stock"
+    )
+    quantity_on_hand = models.PositiveIntegerField(default=0)
+    quantity_reserved = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "stock"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity_reserved__lte=F("quantity_on_hand")),
+                name="catalog_stock_available_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_on_hand__gte=0) & Q(quantity_reserved__gte=0),
+                name="catalog_stock_quantities_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id}: {self.available} available"
+
+    @property
+    def available(self) -> int:
+        """Units a customer can still buy."""
+        return self.quantity_on_hand - self.quantity_reserved

@@ -1,0 +1,87 @@
+"""Plain read models handed to the interfaces: cheap to build, safe to share.
+
+Selectors return these rather than model instances: the GraphQL layer only
+reads attributes, and building a slotted dataclass from a `.values()` row
+costs a fraction of a model instance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CategoryRow:
+    id: int
+    name: str
+    slug: str
+    parent_id: int | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProductRow:
+    id: int
+    name: str
+    slug: str
+    description: str
+    brand: str
+    category_id: int
+    base_price: Decimal
+    currency: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StockRow:
+    variant_id: int
+    quantity_on_hand: int
+    quantity_reserved: int
+
+    @property
+    def available(self) -> int:
+        return self.quantity_on_hand - self.quantity_reserved
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VariantRow:
+    id: int
+    product_id: int
+    sku: str
+    size: str
+    colour: str
+    price: Decimal
+    price_override: Decimal | None
+    currency: str
+    available: int
+    stock: StockRow
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FacetValue:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CategoryFacet:
+    category_id: int
+    name: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PriceBounds:
+    min: Decimal | None
+    max: Decimal | None
+    count: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProductFacets:
+    sizes: list[FacetValue]
+    colours: list[FacetValue]
+    categories: list[CategoryFacet]
+    price: PriceBounds

@@ -1,0 +1,177 @@
+"""Keyset (seek) pagination over a queryset ordered by one field plus the id.
+
+Pages stay cheap at any depth (an index range scan, no OFFSET) and stable
+while rows are inserted, which offset cursors are not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Model, Q, QuerySet
+
+from apps.core.error_codes import CoreErrorCode
+from apps.core.errors import DomainError
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Ordering:
+    """Order by `field` (then by id in the same direction as the tie-breaker)."""
+
+    field: str
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Position:
+    """A row's place in an ordering: its sort value as text, and its id."""
+
+    value: str
+    id: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Window:
+    """Which slice to fetch: `first` rows after, or `last` rows before."""
+
+    first: int | None = None
+    last: int | None = None
+    after: Position | None = None
+    before: Position | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Page[T]:
+    """The rows of one slice and whether more exist on either side."""
+
+    rows: list[T]
+    positions: list[Position]
+    has_next: bool
+    has_previous: bool
+
+
+def keyset_page[M: Model](
+    queryset: QuerySet[M, dict[str, Any]], ordering: Ordering, window: Window
+) -> Page[dict[str, Any]]:
+    """Fetch one page of a `.values()` queryset (which must include the id).
+
+    Raises:
+        DomainError: INVALID_CURSOR when a position does not fit the ordering.
+    """
+    qs = queryset
+    if window.after is not None:
+        qs = qs.filter(_beyond(queryset.model, ordering, window.after, forward=True))
+    if window.before is not None:
+        qs = qs.filter(_beyond(queryset.model, ordering, window.before, forward=False))
+    backwards = window.last is not None and window.first is None
+    limit = window.last if backwards else window.first
+    assert limit is not None
+    direction = ordering.descending != backwards
+    prefix = "-" if direction else ""
+    rows = list(qs.order_by(f"{prefix}{ordering.field}", f"{prefix}id")[: limit + 1])
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    if backwards:
+        rows.reverse()
+    positions = [
+        Position(value=_as_text(row[ordering.field]), id=row["id"]) for row in rows
+    ]
+    if backwards:
+        return Page(
+            rows=rows,
+            positions=positions,
+            has_next=window.before is not None,
+            has_previous=has_more,
+        )
+    return Page(
+        rows=rows,
+        positions=positions,
+        has_next=has_more,
+        has_previous=window.after is not None,
+    )
+
+
+def _beyond(
+    model: type[Model], ordering: Ordering, position: Position, *, forward: bool
+) -> Q:
+    """Rows strictly after (forward) or before `position` in `ordering`."""
+    value = _parse(model, ordering.field, position.value)
+    greater = forward != ordering.descending
+    op = "gt" if greater else "lt"
+    return Q(**{f"{ordering.field}__{op}": value}) | Q(
+        **{ordering.field: value, f"id__{op}": position.id}
+    )
+
+
+def _parse(model: type[Model], field_name: str, text: str) -> object:
+    field = model._meta.get_field(field_name)
+    try:
+        return field.to_python(text)  # type: ignore[union-attr]
+    except (ValidationError, ValueError, TypeError) as exc:
+        raise DomainError(
+            CoreErrorCode.INVALID_CURSOR, "The cursor does not belong to this ordering."
+        ) from exc
+
+
+def _as_text(value: object) -> str:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()  # type: ignore[no-any-return]
+    return str(value)
+
+
+def keyset_pages_by_parent[M: Model](
+    queryset: QuerySet[M, dict[str, Any]],
+    parent_field: str,
+    parent_ids: list[int],
+    ordering: Ordering,
+    window: Window,
+) -> dict[int, Page[dict[str, Any]]]:
+    """Fetch the same page of children for many parents in one query.
+
+    ROW_NUMBER() partitioned by parent keeps each parent's slice to its own
+    limit, so a list of 100 categories with their products is still one query.
+
+    Raises:
+        DomainError: INVALID_CURSOR when a position does not fit the ordering.
+    """
+    from django.db.models import F
+    from django.db.models import Window as SqlWindow
+    from django.db.models.functions import RowNumber
+
+    qs = queryset.filter(**{f"{parent_field}__in": parent_ids})
+    if window.after is not None:
+        qs = qs.filter(_beyond(queryset.model, ordering, window.after, forward=True))
+    if window.before is not None:
+        qs = qs.filter(_beyond(queryset.model, ordering, window.before, forward=False))
+    backwards = window.last is not None and window.first is None
+    limit = window.last if backwards else window.first
+    assert limit is not None
+    descending = ordering.descending != backwards
+    order = [
+        F(ordering.field).desc() if descending else F(ordering.field).asc(),
+        F("id").desc() if descending else F("id").asc(),
+    ]
+    qs = qs.annotate(
+        _row=SqlWindow(RowNumber(), partition_by=[F(parent_field)], order_by=order)
+    ).filter(_row__lte=limit + 1)
+    grouped: dict[int, list[dict[str, Any]]] = {pid: [] for pid in parent_ids}
+    for row in qs.order_by(parent_field, "_row"):
+        grouped[row[parent_field]].append(row)
+    pages: dict[int, Page[dict[str, Any]]] = {}
+    for pid, rows in grouped.items():
+        has_more = len(rows) > limit
+        rows = rows[:limit]
+        if backwards:
+            rows.reverse()
+        positions = [
+            Position(value=_as_text(row[ordering.field]), id=row["id"]) for row in rows
+        ]
+        pages[pid] = Page(
+            rows=rows,
+            positions=positions,
+            has_next=(window.before is not None) if backwards else has_more,
+            has_previous=has_more if backwards else (window.after is not None),
+        )
+    return pages

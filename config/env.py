@@ -1,0 +1,104 @@
+"""The single reader of the process environment.
+
+Every setting that differs between machines comes through here (django-environ),
+with a development default that needs no other service, and guards that refuse
+to start production with development values.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Only valid while DEBUG is on; `secret_key()` refuses it otherwise.
+DEV_SECRET_KEY = "django-insecure-dev-only-fashionistar-do-not-use-in-production"  # noqa: S105
+
+env = environ.Env()
+
+
+def debug() -> bool:
+    """Return DEBUG; on by default so a fresh clone serves GraphiQL."""
+    return env.bool("DEBUG", default=True)
+
+
+def secret_key() -> str:
+    """Return SECRET_KEY, refusing the development key when DEBUG is off."""
+    key: str = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
+    if not debug() and key == DEV_SECRET_KEY:
+        msg = "SECRET_KEY must be set to a secret value when DEBUG is off."
+        raise ImproperlyConfigured(msg)
+    return key
+
+
+def allowed_hosts() -> list[str]:
+    """Return ALLOWED_HOSTS, a comma-separated list (localhost in development)."""
+    default = ["127.0.0.1", "localhost", "[::1]"] if debug() else []
+    hosts: list[str] = env.list("ALLOWED_HOSTS", default=default)
+    return hosts
+
+
+def database_url() -> str:
+    """Return DATABASE_URL; a SQLite file at the project root by default."""
+    url: str = env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+    return url
+
+
+def database(*, pool_min: int, pool_max: int) -> dict[str, object]:
+    """Return the default database configuration parsed from DATABASE_URL.
+
+    PostgreSQL connections come from psycopg's pool (Django's native pool):
+    under ASGI every request runs its ORM calls on a fresh thread, so a
+    persistent per-thread connection would never be reused.
+    """
+    config: dict[str, object] = dict(env.db_url_config(database_url()))
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        config["ENGINE"] = "django.db.backends.postgresql"
+        options = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
+        options.setdefault(
+            "pool",
+            {
+                "min_size": env.int("DB_POOL_MIN_SIZE", default=pool_min),
+                "max_size": env.int("DB_POOL_MAX_SIZE", default=pool_max),
+                "timeout": env.float("DB_POOL_TIMEOUT", default=5.0),
+            },
+        )
+        config["OPTIONS"] = options
+        config["CONN_MAX_AGE"] = 0  # required by the pool
+    return config
+
+
+def redis_url() -> str | None:
+    """Return REDIS_URL, or None when unset: then nothing needs Redis."""
+    url: str | None = env.str("REDIS_URL", default=None)
+    return url or None
+
+
+def log_level() -> str:
+    """Return LOG_LEVEL (INFO by default)."""
+    level: str = env.str("LOG_LEVEL", default="INFO").upper()
+    return level
+
+
+def graphql_introspection() -> bool:
+    """Return whether introspection is on; follows DEBUG unless set."""
+    return env.bool("GRAPHQL_INTROSPECTION", default=debug())
+
+
+def graphql_ide() -> bool:
+    """Return whether GraphiQL is served; follows DEBUG unless set."""
+    return env.bool("GRAPHQL_IDE", default=debug())
+
+
+def max_request_body_bytes() -> int:
+    """Return the request body cap in bytes (1 MiB by default)."""
+    size: int = env.int("MAX_REQUEST_BODY_BYTES", default=1024 * 1024)
+    return size
+
+
+def secure_ssl_redirect() -> bool:
+    """Return whether to redirect HTTP to HTTPS (on when DEBUG is off)."""
+    return env.bool("SECURE_SSL_REDIRECT", default=not debug())

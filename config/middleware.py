@@ -1,0 +1,62 @@
+"""Request id and JSON access log, outermost in the middleware stack."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+
+from asgiref.sync import markcoroutinefunction
+from django.http import HttpRequest, HttpResponseBase
+
+from apps.core.request_context import bind_request_id, reset_request_id
+
+logger = logging.getLogger("fashionistar.access")
+
+# A client-supplied id is echoed into logs and headers, so keep it tame.
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+Handler = Callable[[HttpRequest], Awaitable[HttpResponseBase]]
+
+
+def request_id_from(request: HttpRequest) -> str:
+    """Return the caller's X-Request-ID when well-formed, else a new one."""
+    supplied = request.headers.get("X-Request-ID", "")
+    if _VALID_REQUEST_ID.match(supplied):
+        return supplied
+    return uuid.uuid4().hex
+
+
+class RequestLogMiddleware:
+    """Bind a request id, echo it in `X-Request-ID`, log one line per request."""
+
+    sync_capable = False
+    async_capable = True
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+        markcoroutinefunction(self)
+
+    async def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        request_id = request_id_from(request)
+        token = bind_request_id(request_id)
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await self.get_response(request)
+            status = response.status_code
+            response["X-Request-ID"] = request_id
+            return response
+        finally:
+            logger.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                },
+            )
+            reset_request_id(token)

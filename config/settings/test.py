@@ -1,0 +1,10 @@
+"""Test settings: base plus what only tests need."""
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import BASE_DIR, DATABASES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, so a server process started by a test sees the data.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}

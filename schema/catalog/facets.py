@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+from strawberry import relay
+
+from apps.catalog.rows import CategoryFacet, FacetValue, PriceBounds
+
+
+@strawberry.type(
+    description="One value of a facet and how many matching products have it."
+)
+class FacetCount:
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        return isinstance(obj, FacetValue)
+
+    value: str = strawberry.field(description="The size or colour label.")
+    count: int = strawberry.field(
+        description="Number of matching products with this value."
+    )
+
+
+@strawberry.type(description="A category of matching products and how many it holds.")
+class CategoryFacetCount:
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        return isinstance(obj, CategoryFacet)
+
+    name: str = strawberry.field(description="Category name.")
+    count: int = strawberry.field(
+        description="Number of matching products filed directly under the category."
+    )
+
+    @strawberry.field(
+        description="The category's global ID, usable in `filter.category`."
+    )
+    def id(self, root: strawberry.Parent[CategoryFacet]) -> relay.GlobalID:
+        return relay.GlobalID(type_name="Category", node_id=str(root.category_id))
+
+
+@strawberry.type(description="Lowest and highest base price among matching products.")
+class PriceRange:
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        return isinstance(obj, PriceBounds)
+
+    min: Decimal | None = strawberry.field(
+        description="Lowest base price; null when none match."
+    )
+    max: Decimal | None = strawberry.field(
+        description="Highest base price; null when none match."
+    )
+    count: int = strawberry.field(description="Number of products the bounds cover.")
+
+
+@strawberry.type(
+    description=(
+        "Filter options for a product list. Each facet applies every filter except "
+        "its own, so other choices stay visible; counts are distinct products. "
+        "Sizes, colours and categories are ordered by count, highest first, then by name."
+    )
+)
+class ProductFacets:
+    sizes: list[FacetCount] = strawberry.field(description="Sizes on offer.")
+    colours: list[FacetCount] = strawberry.field(description="Colours on offer.")
+    categories: list[CategoryFacetCount] = strawberry.field(
+        description="Categories of matches."
+    )
+    price: PriceRange = strawberry.field(
+        description="Base price bounds, ignoring the price filter."
+    )

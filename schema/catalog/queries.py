@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+
+from apps.catalog import selectors
+from apps.catalog.filters import ProductFilter, ProductSort
+from apps.core.errors import DomainError
+from schema.catalog.inputs import ProductFilterInput
+from schema.catalog.types import (
+    Category,
+    CategoryConnection,
+    Product,
+    ProductConnection,
+    connection_of,
+)
+from schema.context import Info
+from schema.core.errors import InputErrorCode, from_domain, input_error
+from schema.core.ids import decode_global_id
+from schema.core.pagination import (
+    AFTER_DESCRIPTION,
+    BEFORE_DESCRIPTION,
+    FIRST_DESCRIPTION,
+    LAST_DESCRIPTION,
+    window_from_args,
+)
+
+
+def _one_of(id_: relay.GlobalID | None, slug: str | None) -> None:
+    if (id_ is None) == (slug is None):
+        raise input_error(
+            InputErrorCode.BAD_USER_INPUT, "Pass exactly one of id or slug."
+        )
+
+
+@strawberry.type
+class CatalogQuery:
+    @strawberry.field(
+        description="A published product by ID or slug (exactly one); null if none."
+    )
+    async def product(
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID | None, strawberry.argument(description="Product ID.")
+        ] = None,
+        slug: Annotated[
+            str | None, strawberry.argument(description="Product slug.")
+        ] = None,
+    ) -> Product | None:
+        _one_of(id, slug)
+        if id is not None:
+            pk = decode_global_id(id, expected="Product", field="id")
+            return await info.context.loaders.product_by_id.load(pk)  # type: ignore[return-value]
+        assert slug is not None
+        return await selectors.aproduct_by_slug(slug=slug)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="A category by ID or slug (exactly one); null if none."
+    )
+    async def category(
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID | None, strawberry.argument(description="Category ID.")
+        ] = None,
+        slug: Annotated[
+            str | None, strawberry.argument(description="Category slug.")
+        ] = None,
+    ) -> Category | None:
+        _one_of(id, slug)
+        if id is not None:
+            pk = decode_global_id(id, expected="Category", field="id")
+            return await info.context.loaders.category_by_id.load(pk)  # type: ignore[return-value]
+        assert slug is not None
+        return await selectors.acategory_by_slug(slug=slug)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="Categories by name, then ID. Page size at most 100, 20 by default."
+    )
+    async def categories(
+        self,
+        top_level_only: Annotated[
+            bool, strawberry.argument(description="Only categories without a parent.")
+        ] = False,
+        first: Annotated[
+            int | None, strawberry.argument(description=FIRST_DESCRIPTION)
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description=AFTER_DESCRIPTION)
+        ] = None,
+        last: Annotated[
+            int | None, strawberry.argument(description=LAST_DESCRIPTION)
+        ] = None,
+        before: Annotated[
+            str | None, strawberry.argument(description=BEFORE_DESCRIPTION)
+        ] = None,
+    ) -> CategoryConnection:
+        scope = "categories"
+        window = window_from_args(
+            first=first, last=last, after=after, before=before, scope=scope
+        )
+        try:
+            page = await selectors.acategory_page(
+                top_level_only=top_level_only, window=window
+            )
+        except DomainError as error:
+            raise from_domain(error) from None
+        return connection_of(  # type: ignore[no-any-return]
+            page,
+            scope=scope,
+            cls=CategoryConnection,
+            total=lambda: selectors.acategory_count(top_level_only=top_level_only),
+        )
+
+    @strawberry.field(
+        description=(
+            "Published products matching `filter`, in `sort` order. Page size at most "
+            "100, 20 by default; cursors are valid for the same sort order."
+        )
+    )
+    async def products(
+        self,
+        filter: Annotated[
+            ProductFilterInput | None,
+            strawberry.argument(description="Conditions on products."),
+        ] = None,
+        sort: Annotated[
+            ProductSort, strawberry.argument(description="Order of the products.")
+        ] = ProductSort.NAME_ASC,
+        first: Annotated[
+            int | None, strawberry.argument(description=FIRST_DESCRIPTION)
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description=AFTER_DESCRIPTION)
+        ] = None,
+        last: Annotated[
+            int | None, strawberry.argument(description=LAST_DESCRIPTION)
+        ] = None,
+        before: Annotated[
+            str | None, strawberry.argument(description=BEFORE_DESCRIPTION)
+        ] = None,
+    ) -> ProductConnection:
+        filters = filter.to_domain() if filter is not None else ProductFilter()
+        scope = f"products:{sort}"
+        window = window_from_args(
+            first=first, last=last, after=after, before=before, scope=scope
+        )
+        search = selectors.ProductSearch(filters)
+        try:
+            page = await search.apage(sort=sort, window=window)
+        except DomainError as error:
+            raise from_domain(error) from None
+        return connection_of(  # type: ignore[no-any-return]
+            page, scope=scope, cls=ProductConnection, search=search
+        )

@@ -1,0 +1,269 @@
+"""Catalog GraphQL types. Resolvers read plain rows; relations go through loaders."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+from strawberry import relay
+
+from apps.catalog.filters import ProductSort
+from apps.catalog.rows import CategoryRow, ProductRow, StockRow, VariantRow
+from apps.catalog.selectors import ProductSearch
+from schema.catalog.facets import ProductFacets
+from schema.context import Info
+from schema.core.ids import parse_pk
+from schema.core.money import Money
+from schema.core.pagination import (
+    AFTER_DESCRIPTION,
+    BEFORE_DESCRIPTION,
+    FIRST_DESCRIPTION,
+    LAST_DESCRIPTION,
+    encode_cursor,
+    page_info,
+    window_from_args,
+)
+
+ProductSortEnum = strawberry.enum(
+    ProductSort,
+    name="ProductSort",
+    description="Order of products; ties are always broken by product ID, in the same direction.",
+)
+
+
+def _nodes_in_order[T](found: list[T | None], required: bool) -> list[T | None]:
+    if required and any(node is None for node in found):
+        msg = "Some of the requested objects do not exist."
+        raise ValueError(msg)
+    return found
+
+
+@strawberry.type(
+    description="Units of one variant. Quantities other than `available` are for staff."
+)
+class Stock:
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        return isinstance(obj, StockRow)
+
+    available: int = strawberry.field(
+        description="Units a customer can buy now: on hand minus reserved, never negative."
+    )
+
+    @strawberry.field(description="True when no unit is available.")
+    def is_sold_out(self, root: strawberry.Parent[StockRow]) -> bool:
+        return root.available <= 0
+
+    @strawberry.field(description="True when 1 to 5 units are left.")
+    def is_low(self, root: strawberry.Parent[StockRow]) -> bool:
+        return 0 < root.available <= 5
+
+
+@strawberry.type(
+    description="One size and colour of a product: the unit a customer buys."
+)
+class ProductVariant(relay.Node):
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        return isinstance(obj, (VariantRow, cls))
+
+    id: relay.NodeID[int]
+    sku: str = strawberry.field(
+        description="Stock-keeping unit, unique across the catalog."
+    )
+    size: str = strawberry.field(description="Size label as sold, e.g. `M` or `42`.")
+    colour: str = strawberry.field(description="Colour name as sold, e.g. `Navy`.")
+    available: int = strawberry.field(
+        description="Units a customer can buy now (same as `stock.available`)."
+    )
+
+    @strawberry.field(
+        description="Price of this variant: its override, else the product's base price."
+    )
+    def price(self, root: strawberry.Parent[VariantRow]) -> Money:
+        return Money(amount=root.price, currency=root.currency)
+
+    @strawberry.field(description="Stock level of this variant.")
+    async def stock(self, root: strawberry.Parent[VariantRow], info: Info) -> Stock:
+        return await info.context.loaders.stock_by_variant_id.load(root.id)  # type: ignore[return-value]
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Any, required: bool = False
+    ) -> list[Any]:
+        loader = info.context.loaders.variant_by_id
+        found = await asyncio.gather(*(_load(loader, node_id) for node_id in node_ids))
+        return _nodes_in_order(list(found), required)
+
+
+@strawberry.type(description="A design for sale, with one variant per size and colour.")
+class Product(relay.Node):
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        return isinstance(obj, (ProductRow, cls))
+
+    id: relay.NodeID[int]
+    name: str = strawberry.field(description="Display name.")
+    slug: str = strawberry.field(
+        description="URL-safe unique name, usable with `product(slug:)`."
+    )
+    description: str = strawberry.field(description="Long description, plain text.")
+    brand: str = strawberry.field(description="Brand or designer name.")
+    created_at: datetime = strawberry.field(
+        description="When the product was created (UTC)."
+    )
+    updated_at: datetime = strawberry.field(
+        description="When the product last changed (UTC)."
+    )
+
+    @strawberry.field(description="Price of the product; a variant may override it.")
+    def base_price(self, root: strawberry.Parent[ProductRow]) -> Money:
+        return Money(amount=root.base_price, currency=root.currency)
+
+    @strawberry.field(description="The category the product is filed under.")
+    async def category(
+        self, root: strawberry.Parent[ProductRow], info: Info
+    ) -> Category:
+        return await info.context.loaders.category_by_id.load(root.category_id)
+
+    @strawberry.field(description="All sizes and colours of the product, oldest first.")
+    async def variants(
+        self, root: strawberry.Parent[ProductRow], info: Info
+    ) -> list[ProductVariant]:
+        return await info.context.loaders.variants_by_product_id.load(root.id)  # type: ignore[return-value]
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Any, required: bool = False
+    ) -> list[Any]:
+        loader = info.context.loaders.product_by_id
+        found = await asyncio.gather(*(_load(loader, node_id) for node_id in node_ids))
+        return _nodes_in_order(list(found), required)
+
+
+@strawberry.type(
+    description="A page of products matching a filter, with its total and facets."
+)
+class ProductConnection(relay.Connection[Product]):
+    search: strawberry.Private[ProductSearch | None] = None
+
+    @strawberry.field(
+        description="Number of products matching the filter, across all pages."
+    )
+    async def total_count(self) -> int:
+        assert self.search is not None
+        return await self.search.acount()
+
+    @strawberry.field(
+        description="Filter options (sizes, colours, ...) for the same filter."
+    )
+    async def facets(self) -> ProductFacets:
+        assert self.search is not None
+        return await self.search.afacets()  # type: ignore[return-value]
+
+
+@strawberry.type(description="A page of the products of one category.")
+class CategoryProductConnection(relay.Connection[Product]):
+    pass
+
+
+@strawberry.type(description="A node of the category tree (e.g. Women > Dresses).")
+class Category(relay.Node):
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        return isinstance(obj, (CategoryRow, cls))
+
+    id: relay.NodeID[int]
+    name: str = strawberry.field(description="Display name.")
+    slug: str = strawberry.field(
+        description="URL-safe unique name, usable with `category(slug:)`."
+    )
+
+    @strawberry.field(description="The category above this one; null at the top level.")
+    async def parent(
+        self, root: strawberry.Parent[CategoryRow], info: Info
+    ) -> Category | None:
+        if root.parent_id is None:
+            return None
+        return await info.context.loaders.category_by_id.load(root.parent_id)  # type: ignore[return-value]
+
+    @strawberry.field(description="Direct subcategories, by name then ID.")
+    async def children(
+        self, root: strawberry.Parent[CategoryRow], info: Info
+    ) -> list[Category]:
+        return await info.context.loaders.categories_by_parent_id.load(root.id)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description=(
+            "Published products filed directly under this category (not its "
+            "subcategories; use `products(filter: {category})` for those). "
+            "Page size at most 100, 20 by default."
+        )
+    )
+    async def products(
+        self,
+        root: strawberry.Parent[CategoryRow],
+        info: Info,
+        sort: Annotated[
+            ProductSort, strawberry.argument(description="Order of the products.")
+        ] = ProductSort.NAME_ASC,
+        first: Annotated[
+            int | None, strawberry.argument(description=FIRST_DESCRIPTION)
+        ] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description=AFTER_DESCRIPTION)
+        ] = None,
+        last: Annotated[
+            int | None, strawberry.argument(description=LAST_DESCRIPTION)
+        ] = None,
+        before: Annotated[
+            str | None, strawberry.argument(description=BEFORE_DESCRIPTION)
+        ] = None,
+    ) -> CategoryProductConnection:
+        scope = f"category-products:{sort}"
+        window = window_from_args(
+            first=first, last=last, after=after, before=before, scope=scope
+        )
+        page = await info.context.loaders.products_by_category_id.load(
+            (root.id, sort, window)
+        )
+        return connection_of(page, scope=scope, cls=CategoryProductConnection)  # type: ignore[no-any-return]
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Any, required: bool = False
+    ) -> list[Any]:
+        loader = info.context.loaders.category_by_id
+        found = await asyncio.gather(*(_load(loader, node_id) for node_id in node_ids))
+        return _nodes_in_order(list(found), required)
+
+
+@strawberry.type(description="A page of categories.")
+class CategoryConnection(relay.Connection[Category]):
+    total: strawberry.Private[Any] = None
+
+    @strawberry.field(description="Number of categories in the list, across all pages.")
+    async def total_count(self) -> int:
+        result: int = await self.total()
+        return result
+
+
+def connection_of(
+    page: Any, *, scope: str, cls: type[relay.Connection[Any]], **extra: Any
+) -> Any:
+    """Build a Relay connection of rows from a keyset page."""
+    cursors = [encode_cursor(position, scope=scope) for position in page.positions]
+    edges = [
+        relay.Edge(node=row, cursor=cursor)
+        for row, cursor in zip(page.rows, cursors, strict=True)
+    ]
+    return cls(edges=edges, page_info=page_info(page, cursors), **extra)
+
+
+async def _load(loader: Any, node_id: str) -> Any:
+    pk = parse_pk(node_id)
+    if pk is None:
+        return None
+    return await loader.load(pk)

@@ -1,0 +1,81 @@
+"""Catalog loaders: each batch is one selector call, one SQL query."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiodataloader import DataLoader
+
+from apps.catalog import selectors
+from apps.catalog.filters import ProductSort
+from apps.catalog.rows import CategoryRow, ProductRow, StockRow, VariantRow
+from apps.core.pagination import Page, Window
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+
+class CategoryByIdLoader(DataLoader[int, CategoryRow | None]):
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[CategoryRow | None]:
+        found = await selectors.acategories_by_ids(list(keys))
+        return [found.get(key) for key in keys]
+
+
+class CategoriesByParentIdLoader(DataLoader[int, list[CategoryRow]]):
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[list[CategoryRow]]:
+        found = await selectors.achildren_by_parent_ids(list(keys))
+        return [found.get(key, []) for key in keys]
+
+
+class ProductByIdLoader(DataLoader[int, ProductRow | None]):
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[ProductRow | None]:
+        found = await selectors.aproducts_by_ids(list(keys))
+        return [found.get(key) for key in keys]
+
+
+class ProductsByCategoryIdLoader(
+    DataLoader[tuple[int, ProductSort, Window], Page[ProductRow]]
+):
+    """Keys carry the page asked for; one query per distinct (sort, window)."""
+
+    async def batch_load_fn(
+        self, keys: Sequence[tuple[int, ProductSort, Window]]
+    ) -> list[Page[ProductRow]]:
+        groups: dict[tuple[ProductSort, Window], list[int]] = {}
+        for category_id, sort, window in keys:
+            groups.setdefault((sort, window), []).append(category_id)
+        pages: dict[tuple[int, ProductSort, Window], Page[ProductRow]] = {}
+        for (sort, window), ids in groups.items():
+            found = await selectors.aproducts_by_category_ids(
+                ids, sort=sort, window=window
+            )
+            for category_id, page in found.items():
+                pages[(category_id, sort, window)] = page
+        return [pages[key] for key in keys]
+
+
+class StockByVariantIdLoader(DataLoader[int, StockRow]):
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[StockRow]:
+        found = await selectors.astock_by_variant_ids(list(keys))
+        return [found[key] for key in keys]
+
+
+class VariantsByProductIdLoader(DataLoader[int, list[VariantRow]]):
+    """Variants come with their stock, which primes the stock loader."""
+
+    def __init__(self, stock_by_variant_id: StockByVariantIdLoader) -> None:
+        super().__init__()
+        self.stock_by_variant_id = stock_by_variant_id
+
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[list[VariantRow]]:
+        found = await selectors.avariants_by_product_ids(list(keys))
+        for variants in found.values():
+            for variant in variants:
+                self.stock_by_variant_id.prime(variant.id, variant.stock)
+        return [found.get(key, []) for key in keys]
+
+
+class VariantByIdLoader(DataLoader[int, VariantRow | None]):
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[VariantRow | None]:
+        found = await selectors.avariants_by_ids(list(keys))
+        return [found.get(key) for key in keys]

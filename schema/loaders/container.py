@@ -1,0 +1,39 @@
+"""The per-request set of loaders: built fresh for every request, never shared."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from schema.loaders import catalog
+
+
+class Loaders:
+    """Loaders are created on first use, so a request pays only for its own."""
+
+    @cached_property
+    def category_by_id(self) -> catalog.CategoryByIdLoader:
+        return catalog.CategoryByIdLoader()
+
+    @cached_property
+    def categories_by_parent_id(self) -> catalog.CategoriesByParentIdLoader:
+        return catalog.CategoriesByParentIdLoader()
+
+    @cached_property
+    def product_by_id(self) -> catalog.ProductByIdLoader:
+        return catalog.ProductByIdLoader()
+
+    @cached_property
+    def products_by_category_id(self) -> catalog.ProductsByCategoryIdLoader:
+        return catalog.ProductsByCategoryIdLoader()
+
+    @cached_property
+    def stock_by_variant_id(self) -> catalog.StockByVariantIdLoader:
+        return catalog.StockByVariantIdLoader()
+
+    @cached_property
+    def variants_by_product_id(self) -> catalog.VariantsByProductIdLoader:
+        return catalog.VariantsByProductIdLoader(self.stock_by_variant_id)
+
+    @cached_property
+    def variant_by_id(self) -> catalog.VariantByIdLoader:
+        return catalog.VariantByIdLoader()

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import factory
+
+T = TypeVar("T")
+
+
+class ModelFactory[T](factory.django.DjangoModelFactory):  # type: ignore[misc]
+    """A factory whose `create` is typed as returning the model."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def create(cls, **kwargs: Any) -> T:
+        return super().create(**kwargs)  # type: ignore[no-any-return]

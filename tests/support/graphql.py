@@ -1,0 +1,61 @@
+"""Posting GraphQL documents to the real /graphql/ endpoint."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.test import AsyncClient, Client
+
+GRAPHQL_URL = "/graphql/"
+JSON = "application/json"
+
+
+def gql(
+    client: Client,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    expect_errors: bool = False,
+) -> dict[str, Any]:
+    """POST a document; fail on `errors` unless `expect_errors`."""
+    response = client.post(
+        GRAPHQL_URL,
+        data=json.dumps({"query": query, "variables": variables or {}}),
+        content_type=JSON,
+        HTTP_ACCEPT=JSON,
+    )
+    body: dict[str, Any] = response.json()
+    if expect_errors:
+        assert body.get("errors"), body
+    else:
+        assert response.status_code == 200, body
+        assert "errors" not in body, body["errors"]
+    return body
+
+
+async def agql(
+    client: AsyncClient,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    expect_errors: bool = False,
+) -> dict[str, Any]:
+    """Async twin of `gql`."""
+    response = await client.post(
+        GRAPHQL_URL,
+        data=json.dumps({"query": query, "variables": variables or {}}),
+        content_type=JSON,
+        headers={"Accept": JSON},
+    )
+    body: dict[str, Any] = response.json()
+    if expect_errors:
+        assert body.get("errors"), body
+    else:
+        assert "errors" not in body, body["errors"]
+    return body
+
+
+def error_codes(body: dict[str, Any]) -> list[str]:
+    """Return the `extensions.code` of each error, in order."""
+    return [error.get("extensions", {}).get("code") for error in body["errors"]]

@@ -1,0 +1,59 @@
+"""Liveness and readiness probes for load balancers and orchestrators."""
+
+from __future__ import annotations
+
+import time
+
+from asgiref.sync import sync_to_async
+from django.db import connection
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+router = Router(tags=["health"])
+
+
+class Check(Schema):
+    status: str
+    duration_ms: float
+    error: str | None = None
+
+
+class Health(Schema):
+    status: str
+    checks: dict[str, Check]
+
+
+def _database_ping() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+async def _timed(check: object) -> Check:
+    started = time.perf_counter()
+    try:
+        await sync_to_async(check)()  # type: ignore[arg-type]
+    except Exception as error:
+        return Check(
+            status="fail",
+            duration_ms=round((time.perf_counter() - started) * 1000, 2),
+            error=type(error).__name__,
+        )
+    return Check(
+        status="ok", duration_ms=round((time.perf_counter() - started) * 1000, 2)
+    )
+
+
+@router.get("/live", response=Health, summary="The process is up")
+async def live(request: HttpRequest) -> Health:
+    return Health(status="ok", checks={})
+
+
+@router.get(
+    "/ready", response={200: Health, 503: Health}, summary="Dependencies reachable"
+)
+async def ready(request: HttpRequest) -> tuple[int, Health]:
+    checks = {"database": await _timed(_database_ping)}
+    healthy = all(check.status == "ok" for check in checks.values())
+    return (200 if healthy else 503), Health(
+        status="ok" if healthy else "fail", checks=checks
+    )
