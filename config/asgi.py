@@ -10,4 +10,4 @@ django_application = get_asgi_application()
 
 from config.body_limit import BodySizeLimit  # noqa: E402
 
-application = BodySizeLimit(django_application)
+application = BodySizeLimit(django_application)  # type: ignore[arg-type]

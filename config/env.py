@@ -22,7 +22,7 @@ env = environ.Env()
 
 def debug() -> bool:
     """Return DEBUG; on by default so a fresh clone serves GraphiQL."""
-    return env.bool("DEBUG", default=True)
+    return bool(env.bool("DEBUG", default=True))
 
 
 def secret_key() -> str:
@@ -85,12 +85,12 @@ def log_level() -> str:
 
 def graphql_introspection() -> bool:
     """Return whether introspection is on; follows DEBUG unless set."""
-    return env.bool("GRAPHQL_INTROSPECTION", default=debug())
+    return bool(env.bool("GRAPHQL_INTROSPECTION", default=debug()))
 
 
 def graphql_ide() -> bool:
     """Return whether GraphiQL is served; follows DEBUG unless set."""
-    return env.bool("GRAPHQL_IDE", default=debug())
+    return bool(env.bool("GRAPHQL_IDE", default=debug()))
 
 
 def max_request_body_bytes() -> int:
@@ -101,4 +101,4 @@ def max_request_body_bytes() -> int:
 
 def secure_ssl_redirect() -> bool:
     """Return whether to redirect HTTP to HTTPS (on when DEBUG is off)."""
-    return env.bool("SECURE_SSL_REDIRECT", default=not debug())
+    return bool(env.bool("SECURE_SSL_REDIRECT", default=not debug()))

@@ -7,19 +7,20 @@ from collections.abc import Callable
 import strawberry
 from django.conf import settings
 from strawberry.extensions import (
-    AddValidationRules,
-    DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 
 from schema.catalog.queries import CatalogQuery
-from schema.core.limits import MaskUnexpectedErrors, MaxRootMutationsRule
+from schema.core.limits import (
+    DocumentLimits,
+    ErrorPolicy,
+    IntrospectionSwitch,
+    QuietSchema,
+)
 from schema.core.node import NodeQuery
 
 
@@ -28,28 +29,19 @@ class Query(NodeQuery, CatalogQuery):
     pass
 
 
-def _extensions() -> list[Callable[[], SchemaExtension]]:
-    extensions: list[Callable[[], SchemaExtension]] = [
-        # Parsing and validating are pure functions of the document text; the
-        # caches live at module level inside these extensions, so a factory
-        # per request still shares them.
-        lambda: ParserCache(maxsize=256),
-        lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
-        lambda: ValidationCache(maxsize=256),
-        lambda: QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES),
-        lambda: AddValidationRules([MaxRootMutationsRule]),
-        MaskUnexpectedErrors,
-    ]
-    if not settings.GRAPHQL_INTROSPECTION:
-        extensions.append(DisableIntrospection)
-    return extensions
+# Factories run per request and read settings then, never at import. The
+# parser and validation caches are module-level LRUs shared by every instance.
+EXTENSIONS: list[Callable[[], SchemaExtension]] = [
+    lambda: ParserCache(maxsize=512),
+    lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
+    lambda: ValidationCache(maxsize=512),
+    DocumentLimits,
+    IntrospectionSwitch,
+    ErrorPolicy,
+]
 
-
-schema = strawberry.Schema(
+schema = QuietSchema(
     query=Query,
-    extensions=_extensions(),
-    config=StrawberryConfig(
-        disable_field_suggestions=not settings.GRAPHQL_INTROSPECTION,
-    ),
+    extensions=EXTENSIONS,
+    config=StrawberryConfig(relay_max_results=settings.GRAPHQL_MAX_PAGE_SIZE),
 )

@@ -15,15 +15,13 @@ import pytest
 from django.conf import settings
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from django.test import Client
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 def on_postgres() -> bool:
-    return bool(settings.DATABASES["default"]["ENGINE"].endswith("postgresql"))
+    return str(settings.DATABASES["default"]["ENGINE"]).endswith("postgresql")
 
 
 def _missing_requirements(item: pytest.Item) -> list[str]:
@@ -73,7 +71,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 @pytest.fixture
-def gql_client(db: None) -> Iterator[Client]:
+def gql_client(db: None) -> Client:
     """A Django test client for /graphql/ that runs on the test's connection."""
     from django.test import Client
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from asgiref.sync import sync_to_async
 from django.db import connection
@@ -28,10 +29,10 @@ def _database_ping() -> None:
         cursor.execute("SELECT 1")
 
 
-async def _timed(check: object) -> Check:
+async def _timed(check: Callable[[], None]) -> Check:
     started = time.perf_counter()
     try:
-        await sync_to_async(check)()  # type: ignore[arg-type]
+        await sync_to_async(check)()
     except Exception as error:
         return Check(
             status="fail",

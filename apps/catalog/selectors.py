@@ -7,6 +7,7 @@ Each function is sync (usable from admin, commands and tests) with an
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -25,6 +26,7 @@ from apps.catalog.rows import (
     StockRow,
     VariantRow,
 )
+from apps.core.money import quantize_money
 from apps.core.pagination import (
     Ordering,
     Page,
@@ -217,7 +219,9 @@ class ProductSearch:
                 for row in category_rows
             ],
             price=PriceBounds(
-                min=bounds["min"], max=bounds["max"], count=bounds["count"]
+                min=_money_or_none(bounds["min"]),
+                max=_money_or_none(bounds["max"]),
+                count=bounds["count"],
             ),
         )
 
@@ -232,6 +236,10 @@ class ProductSearch:
     async def afacets(self) -> ProductFacets:
         """Async twin of `facets`."""
         return await sync_to_async(self.facets)()
+
+
+def _money_or_none(amount: Decimal | None) -> Decimal | None:
+    return None if amount is None else quantize_money(amount)
 
 
 def _product_page(page: Page[dict[str, Any]]) -> Page[ProductRow]:

@@ -7,10 +7,13 @@ while rows are inserted, which offset cursors are not.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
+from django.db.models import Window as SqlWindow
+from django.db.models.functions import RowNumber
 
 from apps.core.error_codes import CoreErrorCode
 from apps.core.errors import DomainError
@@ -60,65 +63,10 @@ def keyset_page[M: Model](
     Raises:
         DomainError: INVALID_CURSOR when a position does not fit the ordering.
     """
-    qs = queryset
-    if window.after is not None:
-        qs = qs.filter(_beyond(queryset.model, ordering, window.after, forward=True))
-    if window.before is not None:
-        qs = qs.filter(_beyond(queryset.model, ordering, window.before, forward=False))
-    backwards = window.last is not None and window.first is None
-    limit = window.last if backwards else window.first
-    assert limit is not None
-    direction = ordering.descending != backwards
-    prefix = "-" if direction else ""
+    qs, backwards, limit = _narrow(queryset, ordering, window)
+    prefix = "-" if ordering.descending != backwards else ""
     rows = list(qs.order_by(f"{prefix}{ordering.field}", f"{prefix}id")[: limit + 1])
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    if backwards:
-        rows.reverse()
-    positions = [
-        Position(value=_as_text(row[ordering.field]), id=row["id"]) for row in rows
-    ]
-    if backwards:
-        return Page(
-            rows=rows,
-            positions=positions,
-            has_next=window.before is not None,
-            has_previous=has_more,
-        )
-    return Page(
-        rows=rows,
-        positions=positions,
-        has_next=has_more,
-        has_previous=window.after is not None,
-    )
-
-
-def _beyond(
-    model: type[Model], ordering: Ordering, position: Position, *, forward: bool
-) -> Q:
-    """Rows strictly after (forward) or before `position` in `ordering`."""
-    value = _parse(model, ordering.field, position.value)
-    greater = forward != ordering.descending
-    op = "gt" if greater else "lt"
-    return Q(**{f"{ordering.field}__{op}": value}) | Q(
-        **{ordering.field: value, f"id__{op}": position.id}
-    )
-
-
-def _parse(model: type[Model], field_name: str, text: str) -> object:
-    field = model._meta.get_field(field_name)
-    try:
-        return field.to_python(text)  # type: ignore[union-attr]
-    except (ValidationError, ValueError, TypeError) as exc:
-        raise DomainError(
-            CoreErrorCode.INVALID_CURSOR, "The cursor does not belong to this ordering."
-        ) from exc
-
-
-def _as_text(value: object) -> str:
-    if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[no-any-return]
-    return str(value)
+    return _page(rows, ordering, window, backwards=backwards, limit=limit)
 
 
 def keyset_pages_by_parent[M: Model](
@@ -136,42 +84,87 @@ def keyset_pages_by_parent[M: Model](
     Raises:
         DomainError: INVALID_CURSOR when a position does not fit the ordering.
     """
-    from django.db.models import F
-    from django.db.models import Window as SqlWindow
-    from django.db.models.functions import RowNumber
-
-    qs = queryset.filter(**{f"{parent_field}__in": parent_ids})
-    if window.after is not None:
-        qs = qs.filter(_beyond(queryset.model, ordering, window.after, forward=True))
-    if window.before is not None:
-        qs = qs.filter(_beyond(queryset.model, ordering, window.before, forward=False))
-    backwards = window.last is not None and window.first is None
-    limit = window.last if backwards else window.first
-    assert limit is not None
+    qs, backwards, limit = _narrow(
+        queryset.filter(**{f"{parent_field}__in": parent_ids}), ordering, window
+    )
     descending = ordering.descending != backwards
     order = [
         F(ordering.field).desc() if descending else F(ordering.field).asc(),
         F("id").desc() if descending else F("id").asc(),
     ]
-    qs = qs.annotate(
+    ranked = qs.annotate(
         _row=SqlWindow(RowNumber(), partition_by=[F(parent_field)], order_by=order)
     ).filter(_row__lte=limit + 1)
     grouped: dict[int, list[dict[str, Any]]] = {pid: [] for pid in parent_ids}
-    for row in qs.order_by(parent_field, "_row"):
+    for row in ranked.order_by(parent_field, "_row"):
         grouped[row[parent_field]].append(row)
-    pages: dict[int, Page[dict[str, Any]]] = {}
-    for pid, rows in grouped.items():
-        has_more = len(rows) > limit
-        rows = rows[:limit]
-        if backwards:
-            rows.reverse()
-        positions = [
-            Position(value=_as_text(row[ordering.field]), id=row["id"]) for row in rows
-        ]
-        pages[pid] = Page(
-            rows=rows,
-            positions=positions,
-            has_next=(window.before is not None) if backwards else has_more,
-            has_previous=has_more if backwards else (window.after is not None),
-        )
-    return pages
+    return {
+        pid: _page(rows, ordering, window, backwards=backwards, limit=limit)
+        for pid, rows in grouped.items()
+    }
+
+
+def _narrow[Q_: QuerySet[Any, Any]](
+    queryset: Q_, ordering: Ordering, window: Window
+) -> tuple[Q_, bool, int]:
+    """Apply the cursors; return the queryset, the direction and the limit."""
+    qs = queryset
+    if window.after is not None:
+        qs = qs.filter(_beyond(qs.model, ordering, window.after, forward=True))
+    if window.before is not None:
+        qs = qs.filter(_beyond(qs.model, ordering, window.before, forward=False))
+    backwards = window.last is not None and window.first is None
+    limit = window.last if backwards else window.first
+    assert limit is not None
+    return qs, backwards, limit
+
+
+def _page(
+    rows: list[dict[str, Any]],
+    ordering: Ordering,
+    window: Window,
+    *,
+    backwards: bool,
+    limit: int,
+) -> Page[dict[str, Any]]:
+    """Trim the probe row (limit + 1 were fetched) and restore reading order."""
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    if backwards:
+        rows.reverse()
+    positions = [
+        Position(value=_as_text(row[ordering.field]), id=row["id"]) for row in rows
+    ]
+    return Page(
+        rows=rows,
+        positions=positions,
+        has_next=(window.before is not None) if backwards else has_more,
+        has_previous=has_more if backwards else (window.after is not None),
+    )
+
+
+def _beyond(
+    model: type[Model], ordering: Ordering, position: Position, *, forward: bool
+) -> Q:
+    """Rows strictly after (forward) or before `position` in `ordering`."""
+    value = _parse(model, ordering.field, position.value)
+    op = "gt" if forward != ordering.descending else "lt"
+    return Q(**{f"{ordering.field}__{op}": value}) | Q(
+        **{ordering.field: value, f"id__{op}": position.id}
+    )
+
+
+def _parse(model: type[Model], field_name: str, text: str) -> object:
+    field = model._meta.get_field(field_name)
+    try:
+        return field.to_python(text)  # type: ignore[union-attr]
+    except (ValidationError, ValueError, TypeError) as exc:
+        raise DomainError(
+            CoreErrorCode.INVALID_CURSOR, "The cursor does not belong to this ordering."
+        ) from exc
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)

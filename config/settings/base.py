@@ -4,8 +4,13 @@ There is no production module: production is this file with production
 environment variables (see README "Configuration").
 """
 
+import django_stubs_ext
+
 from config import env
 from config.env import BASE_DIR
+
+# Lets generic Django classes be subscripted at runtime (Admin[Model], ...).
+django_stubs_ext.monkeypatch()
 
 DEBUG = env.debug()
 SECRET_KEY = env.secret_key()

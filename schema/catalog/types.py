@@ -90,7 +90,7 @@ class ProductVariant(relay.Node):
         return await info.context.loaders.stock_by_variant_id.load(root.id)  # type: ignore[return-value]
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
+    async def resolve_nodes(
         cls, *, info: Info, node_ids: Any, required: bool = False
     ) -> list[Any]:
         loader = info.context.loaders.variant_by_id
@@ -126,7 +126,7 @@ class Product(relay.Node):
     async def category(
         self, root: strawberry.Parent[ProductRow], info: Info
     ) -> Category:
-        return await info.context.loaders.category_by_id.load(root.category_id)
+        return await info.context.loaders.category_by_id.load(root.category_id)  # type: ignore[return-value]
 
     @strawberry.field(description="All sizes and colours of the product, oldest first.")
     async def variants(
@@ -135,7 +135,7 @@ class Product(relay.Node):
         return await info.context.loaders.variants_by_product_id.load(root.id)  # type: ignore[return-value]
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
+    async def resolve_nodes(
         cls, *, info: Info, node_ids: Any, required: bool = False
     ) -> list[Any]:
         loader = info.context.loaders.product_by_id
@@ -232,7 +232,7 @@ class Category(relay.Node):
         return connection_of(page, scope=scope, cls=CategoryProductConnection)  # type: ignore[no-any-return]
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
+    async def resolve_nodes(
         cls, *, info: Info, node_ids: Any, required: bool = False
     ) -> list[Any]:
         loader = info.context.loaders.category_by_id

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
+import strawberry
 from django.conf import settings
 from graphql import (
+    ASTValidationRule,
     FieldNode,
     FragmentSpreadNode,
     GraphQLError,
@@ -16,7 +20,14 @@ from graphql import (
     SelectionSetNode,
     ValidationRule,
 )
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaskErrors,
+    query_depth_limiter,
+)
+from strawberry.extensions import max_aliases as max_aliases_module
+from strawberry.relay import GlobalIDValueError
 
 logger = logging.getLogger("fashionistar.graphql")
 
@@ -58,32 +69,98 @@ class MaxRootMutationsRule(ValidationRule):
         return count
 
 
-def is_unexpected(error: GraphQLError) -> bool:
-    """True for errors caused by a bug rather than by the request."""
-    original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError)
+@cache
+def _document_rules(
+    max_depth: int, max_aliases: int
+) -> tuple[type[ASTValidationRule], ...]:
+    return (
+        query_depth_limiter.create_validator(max_depth, None, None),
+        max_aliases_module.create_validator(max_aliases),
+        MaxRootMutationsRule,
+    )
 
 
-class MaskUnexpectedErrors(MaskErrors):
-    """Hide bugs from clients behind a generic message; log them in full."""
+class DocumentLimits(AddValidationRules):
+    """Caps on depth, aliases and root mutations.
+
+    Strawberry's QueryDepthLimiter and MaxAliasesLimiter build a new rule class
+    per instance, and extensions are built per request, so the validation cache
+    (keyed by the rule classes) would never hit. The classes are built once.
+    """
 
     def __init__(self) -> None:
         super().__init__(
-            should_mask_error=self._mask, error_message="Internal server error."
+            list(
+                _document_rules(
+                    settings.GRAPHQL_MAX_DEPTH, settings.GRAPHQL_MAX_ALIASES
+                )
+            )
         )
 
-    @staticmethod
-    def _mask(error: GraphQLError) -> bool:
-        if not is_unexpected(error):
-            return False
-        logger.error(
-            "graphql unexpected error",
-            exc_info=error.original_error,
-            extra={"path": error.path},
+
+class IntrospectionSwitch(DisableIntrospection):
+    """Refuse introspection unless settings.GRAPHQL_INTROSPECTION is on."""
+
+    def on_operation(self) -> Iterator[None]:
+        if settings.GRAPHQL_INTROSPECTION:
+            yield
+        else:
+            yield from super().on_operation()
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """True for errors caused by a bug rather than by the request."""
+    original = error.original_error
+    return original is not None and not isinstance(
+        original, (GraphQLError, GlobalIDValueError)
+    )
+
+
+class ErrorPolicy(MaskErrors):
+    """Give every expected error a code; hide bugs behind a generic message.
+
+    Bugs are logged in full (with the request id, through the logging
+    filter); request errors are the client's business and are not logged.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            should_mask_error=is_unexpected, error_message="Internal server error."
         )
-        return True
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        cap = settings.GRAPHQL_MAX_VALIDATION_ERRORS
+        if len(errors) > cap:
+            # graphql-core stops after 100 and appends its own "too many" note.
+            errors = [*errors[: cap - 1], errors[-1]]
+        hide_suggestions = not settings.GRAPHQL_INTROSPECTION
+        for error in errors:
+            if hide_suggestions:
+                strawberry.Schema.remove_field_suggestion(error)
+            if is_unexpected(error):
+                logger.error(
+                    "graphql unexpected error",
+                    exc_info=error.original_error,
+                    extra={"path": error.path},
+                )
+            elif isinstance(error.original_error, GlobalIDValueError):
+                error.extensions = {"code": "INVALID_ID"}
+        return super()._process_errors(errors)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
         masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}
         return masked
+
+
+class QuietSchema(strawberry.Schema):
+    """A schema that leaves error logging to ErrorPolicy.
+
+    Strawberry logs every error with a traceback, including a client's typo;
+    only bugs deserve a log line.
+    """
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: Any = None
+    ) -> None:
+        return None

@@ -23,7 +23,9 @@ async def _resolve(info: Info, global_id: relay.GlobalID) -> Any:
         raise input_error(
             InputErrorCode.INVALID_ID, f"{global_id.type_name} is not a type with IDs."
         )
-    (found,) = await origin.resolve_nodes(info=info, node_ids=[global_id.node_id])
+    (found,) = await origin.resolve_nodes(  # type: ignore[misc]
+        info=info, node_ids=[global_id.node_id]
+    )
     return found
 
 

@@ -7,7 +7,7 @@ import factory
 T = TypeVar("T")
 
 
-class ModelFactory[T](factory.django.DjangoModelFactory):  # type: ignore[misc]
+class ModelFactory[T](factory.django.DjangoModelFactory[T]):
     """A factory whose `create` is typed as returning the model."""
 
     class Meta:
@@ -15,4 +15,4 @@ class ModelFactory[T](factory.django.DjangoModelFactory):  # type: ignore[misc]
 
     @classmethod
     def create(cls, **kwargs: Any) -> T:
-        return super().create(**kwargs)  # type: ignore[no-any-return]
+        return super().create(**kwargs)
