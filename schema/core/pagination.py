@@ -34,7 +34,15 @@ def decode_cursor(cursor: str, *, scope: str, field: str) -> Position:
     try:
         decoded: Any = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         cursor_scope, value, pk = decoded
-        valid = isinstance(value, str) and isinstance(pk, int) and cursor_scope == scope
+        valid = (
+            isinstance(value, str)
+            and isinstance(pk, int)
+            and cursor_scope == scope
+            and 0 < pk < 2**63
+            and "\x00" not in value
+        )
+        if valid:
+            value.encode()  # a lone surrogate cannot reach the database either
     except (ValueError, TypeError, binascii.Error, UnicodeError):
         valid = False
     if not valid:

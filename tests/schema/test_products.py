@@ -452,3 +452,16 @@ def test_product_needs_exactly_one_of_id_and_slug(gql_client, variables):
 
     assert error_codes(body) == ["BAD_USER_INPUT"]
     assert body["errors"][0]["message"] == "Pass exactly one of id or slug."
+
+
+@pytest.mark.parametrize("sort", ["PRICE_ASC", "NEWEST"])
+def test_rejects_a_forged_cursor_whose_value_does_not_fit_the_sort(gql_client, sort):
+    from apps.core.pagination import Position
+    from schema.core.pagination import encode_cursor
+
+    forged = encode_cursor(Position(value="not-a-value", id=1), scope=f"products:{sort}")
+
+    body = gql(gql_client, NAMES, {"after": forged, "sort": sort}, expect_errors=True)
+
+    assert error_codes(body) == ["INVALID_CURSOR"]
+    assert body["errors"][0]["message"] == "The cursor does not belong to this ordering."
