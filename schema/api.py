@@ -15,6 +15,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from schema.catalog.queries import CatalogQuery
+from schema.core.execution import FastLeafExecutionContext
 from schema.core.limits import (
     DocumentLimits,
     ErrorPolicy,
@@ -44,4 +45,5 @@ schema = QuietSchema(
     query=Query,
     extensions=EXTENSIONS,
     config=StrawberryConfig(relay_max_results=settings.GRAPHQL_MAX_PAGE_SIZE),
+    execution_context_class=FastLeafExecutionContext,
 )

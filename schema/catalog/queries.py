@@ -9,6 +9,7 @@ from apps.catalog import selectors
 from apps.catalog.filters import ProductFilter, ProductSort
 from apps.core.errors import DomainError
 from schema.catalog.inputs import ProductFilterInput
+from schema.catalog.prefetch import prefetch_product_relations
 from schema.catalog.types import (
     Category,
     CategoryConnection,
@@ -123,6 +124,7 @@ class CatalogQuery:
     )
     async def products(
         self,
+        info: Info,
         filter: Annotated[
             ProductFilterInput | None,
             strawberry.argument(description="Conditions on products."),
@@ -153,6 +155,7 @@ class CatalogQuery:
             page = await search.apage(sort=sort, window=window)
         except DomainError as error:
             raise from_domain(error) from None
+        await prefetch_product_relations(info, page.rows)
         return connection_of(  # type: ignore[no-any-return]
             page, scope=scope, cls=ProductConnection, search=search
         )

@@ -13,6 +13,7 @@ from apps.catalog.filters import ProductSort
 from apps.catalog.rows import CategoryRow, ProductRow, StockRow, VariantRow
 from apps.catalog.selectors import ProductSearch
 from schema.catalog.facets import ProductFacets
+from schema.catalog.prefetch import prefetch_product_relations
 from schema.context import Info
 from schema.core.ids import parse_pk
 from schema.core.money import Money
@@ -86,8 +87,8 @@ class ProductVariant(relay.Node):
         return Money(amount=root.price, currency=root.currency)
 
     @strawberry.field(description="Stock level of this variant.")
-    async def stock(self, root: strawberry.Parent[VariantRow], info: Info) -> Stock:
-        return await info.context.loaders.stock_by_variant_id.load(root.id)  # type: ignore[return-value]
+    def stock(self, root: strawberry.Parent[VariantRow], info: Info) -> Stock:
+        return info.context.loaders.stock_by_variant_id.get(root.id)  # type: ignore[return-value]
 
     @classmethod
     async def resolve_nodes(
@@ -123,16 +124,14 @@ class Product(relay.Node):
         return Money(amount=root.base_price, currency=root.currency)
 
     @strawberry.field(description="The category the product is filed under.")
-    async def category(
-        self, root: strawberry.Parent[ProductRow], info: Info
-    ) -> Category:
-        return await info.context.loaders.category_by_id.load(root.category_id)  # type: ignore[return-value]
+    def category(self, root: strawberry.Parent[ProductRow], info: Info) -> Category:
+        return info.context.loaders.category_by_id.get(root.category_id)  # type: ignore[return-value]
 
     @strawberry.field(description="All sizes and colours of the product, oldest first.")
-    async def variants(
+    def variants(
         self, root: strawberry.Parent[ProductRow], info: Info
     ) -> list[ProductVariant]:
-        return await info.context.loaders.variants_by_product_id.load(root.id)  # type: ignore[return-value]
+        return info.context.loaders.variants_by_product_id.get(root.id)  # type: ignore[return-value]
 
     @classmethod
     async def resolve_nodes(
@@ -229,6 +228,7 @@ class Category(relay.Node):
         page = await info.context.loaders.products_by_category_id.load(
             (root.id, sort, window)
         )
+        await prefetch_product_relations(info, page.rows)
         return connection_of(page, scope=scope, cls=CategoryProductConnection)  # type: ignore[no-any-return]
 
     @classmethod

@@ -4,37 +4,36 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aiodataloader import DataLoader
-
 from apps.catalog import selectors
 from apps.catalog.filters import ProductSort
 from apps.catalog.rows import CategoryRow, ProductRow, StockRow, VariantRow
 from apps.core.pagination import Page, Window
+from schema.loaders.base import Loader
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
 
-class CategoryByIdLoader(DataLoader[int, CategoryRow | None]):
+class CategoryByIdLoader(Loader[int, CategoryRow | None]):
     async def batch_load_fn(self, keys: Sequence[int]) -> list[CategoryRow | None]:
         found = await selectors.acategories_by_ids(list(keys))
         return [found.get(key) for key in keys]
 
 
-class CategoriesByParentIdLoader(DataLoader[int, list[CategoryRow]]):
+class CategoriesByParentIdLoader(Loader[int, list[CategoryRow]]):
     async def batch_load_fn(self, keys: Sequence[int]) -> list[list[CategoryRow]]:
         found = await selectors.achildren_by_parent_ids(list(keys))
         return [found.get(key, []) for key in keys]
 
 
-class ProductByIdLoader(DataLoader[int, ProductRow | None]):
+class ProductByIdLoader(Loader[int, ProductRow | None]):
     async def batch_load_fn(self, keys: Sequence[int]) -> list[ProductRow | None]:
         found = await selectors.aproducts_by_ids(list(keys))
         return [found.get(key) for key in keys]
 
 
 class ProductsByCategoryIdLoader(
-    DataLoader[tuple[int, ProductSort, Window], Page[ProductRow]]
+    Loader[tuple[int, ProductSort, Window], Page[ProductRow]]
 ):
     """Keys carry the page asked for; one query per distinct (sort, window)."""
 
@@ -54,13 +53,13 @@ class ProductsByCategoryIdLoader(
         return [pages[key] for key in keys]
 
 
-class StockByVariantIdLoader(DataLoader[int, StockRow]):
+class StockByVariantIdLoader(Loader[int, StockRow]):
     async def batch_load_fn(self, keys: Sequence[int]) -> list[StockRow]:
         found = await selectors.astock_by_variant_ids(list(keys))
         return [found[key] for key in keys]
 
 
-class VariantsByProductIdLoader(DataLoader[int, list[VariantRow]]):
+class VariantsByProductIdLoader(Loader[int, list[VariantRow]]):
     """Variants come with their stock, which primes the stock loader."""
 
     def __init__(self, stock_by_variant_id: StockByVariantIdLoader) -> None:
@@ -75,7 +74,7 @@ class VariantsByProductIdLoader(DataLoader[int, list[VariantRow]]):
         return [found.get(key, []) for key in keys]
 
 
-class VariantByIdLoader(DataLoader[int, VariantRow | None]):
+class VariantByIdLoader(Loader[int, VariantRow | None]):
     async def batch_load_fn(self, keys: Sequence[int]) -> list[VariantRow | None]:
         found = await selectors.avariants_by_ids(list(keys))
         return [found.get(key) for key in keys]

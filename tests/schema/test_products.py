@@ -459,9 +459,13 @@ def test_rejects_a_forged_cursor_whose_value_does_not_fit_the_sort(gql_client, s
     from apps.core.pagination import Position
     from schema.core.pagination import encode_cursor
 
-    forged = encode_cursor(Position(value="not-a-value", id=1), scope=f"products:{sort}")
+    forged = encode_cursor(
+        Position(value="not-a-value", id=1), scope=f"products:{sort}"
+    )
 
     body = gql(gql_client, NAMES, {"after": forged, "sort": sort}, expect_errors=True)
 
     assert error_codes(body) == ["INVALID_CURSOR"]
-    assert body["errors"][0]["message"] == "The cursor does not belong to this ordering."
+    assert (
+        body["errors"][0]["message"] == "The cursor does not belong to this ordering."
+    )

@@ -35,7 +35,9 @@ def test_a_cursor_of_another_scope_is_refused():
         base64.urlsafe_b64encode(b"\xff\xfe").decode(),
         base64.urlsafe_b64encode(b'["products:NAME_ASC", "a\\u0000", 1]').decode(),
         base64.urlsafe_b64encode(b'["products:NAME_ASC", "\\ud800", 1]').decode(),
-        base64.urlsafe_b64encode(b'["products:NAME_ASC", "a", 99999999999999999999]').decode(),
+        base64.urlsafe_b64encode(
+            b'["products:NAME_ASC", "a", 99999999999999999999]'
+        ).decode(),
     ],
     ids=[
         "not_base64_case",
