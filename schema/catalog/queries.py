@@ -6,7 +6,7 @@ import strawberry
 from strawberry import relay
 
 from apps.catalog import selectors
-from apps.catalog.filters import ProductFilter, ProductSort
+from apps.catalog.filters import ProductFilter
 from apps.core.errors import DomainError
 from schema.catalog.inputs import ProductFilterInput
 from schema.catalog.prefetch import prefetch_product_relations
@@ -15,6 +15,7 @@ from schema.catalog.types import (
     CategoryConnection,
     Product,
     ProductConnection,
+    ProductSortEnum,
     connection_of,
 )
 from schema.context import Info
@@ -130,8 +131,8 @@ class CatalogQuery:
             strawberry.argument(description="Conditions on products."),
         ] = None,
         sort: Annotated[
-            ProductSort, strawberry.argument(description="Order of the products.")
-        ] = ProductSort.NAME_ASC,
+            ProductSortEnum, strawberry.argument(description="Order of the products.")
+        ] = ProductSortEnum.NAME_ASC,
         first: Annotated[
             int | None, strawberry.argument(description=FIRST_DESCRIPTION)
         ] = None,
@@ -146,13 +147,14 @@ class CatalogQuery:
         ] = None,
     ) -> ProductConnection:
         filters = filter.to_domain() if filter is not None else ProductFilter()
-        scope = f"products:{sort}"
+        order = sort.to_domain()
+        scope = f"products:{order}"
         window = window_from_args(
             first=first, last=last, after=after, before=before, scope=scope
         )
         search = selectors.ProductSearch(filters)
         try:
-            page = await search.apage(sort=sort, window=window)
+            page = await search.apage(sort=order, window=window)
         except DomainError as error:
             raise from_domain(error) from None
         await prefetch_product_relations(info, page.rows)

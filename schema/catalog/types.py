@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import Annotated, Any
+from enum import Enum
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry import relay
@@ -27,11 +28,33 @@ from schema.core.pagination import (
     window_from_args,
 )
 
-ProductSortEnum = strawberry.enum(
-    ProductSort,
+
+@strawberry.enum(
     name="ProductSort",
     description="Order of products; ties are always broken by product ID, in the same direction.",
 )
+class ProductSortEnum(Enum):
+    NAME_ASC = strawberry.enum_value(
+        ProductSort.NAME_ASC.value, description="Name, A to Z."
+    )
+    NAME_DESC = strawberry.enum_value(
+        ProductSort.NAME_DESC.value, description="Name, Z to A."
+    )
+    PRICE_ASC = strawberry.enum_value(
+        ProductSort.PRICE_ASC.value, description="Base price, lowest first."
+    )
+    PRICE_DESC = strawberry.enum_value(
+        ProductSort.PRICE_DESC.value, description="Base price, highest first."
+    )
+    NEWEST = strawberry.enum_value(
+        ProductSort.NEWEST.value, description="Newest first."
+    )
+    OLDEST = strawberry.enum_value(
+        ProductSort.OLDEST.value, description="Oldest first."
+    )
+
+    def to_domain(self) -> ProductSort:
+        return ProductSort(cast("str", self.value))
 
 
 def _nodes_in_order[T](found: list[T | None], required: bool) -> list[T | None]:
@@ -206,8 +229,8 @@ class Category(relay.Node):
         root: strawberry.Parent[CategoryRow],
         info: Info,
         sort: Annotated[
-            ProductSort, strawberry.argument(description="Order of the products.")
-        ] = ProductSort.NAME_ASC,
+            ProductSortEnum, strawberry.argument(description="Order of the products.")
+        ] = ProductSortEnum.NAME_ASC,
         first: Annotated[
             int | None, strawberry.argument(description=FIRST_DESCRIPTION)
         ] = None,
@@ -221,12 +244,13 @@ class Category(relay.Node):
             str | None, strawberry.argument(description=BEFORE_DESCRIPTION)
         ] = None,
     ) -> CategoryProductConnection:
-        scope = f"category-products:{sort}"
+        order = sort.to_domain()
+        scope = f"category-products:{order}"
         window = window_from_args(
             first=first, last=last, after=after, before=before, scope=scope
         )
         page = await info.context.loaders.products_by_category_id.load(
-            (root.id, sort, window)
+            (root.id, order, window)
         )
         await prefetch_product_relations(info, page.rows)
         return connection_of(page, scope=scope, cls=CategoryProductConnection)  # type: ignore[no-any-return]

@@ -8,6 +8,19 @@ from tests.factories.catalog import CategoryFactory, ProductFactory, stocked_var
 from tests.support.graphql import gql
 from tests.support.queries import assert_num_queries
 
+# Every list or connection field, and the test below that pins its cost.
+COUNTED_FIELDS = {
+    "Query.products",  # test_products_with_category_and_variants_cost_three_queries
+    "Product.variants",  # idem
+    "Query.categories",  # test_categories_with_children_and_products_cost_four_queries
+    "Category.children",  # idem
+    "Category.products",  # idem
+    "Query.nodes",  # tests/schema/test_nodes.py::test_nodes_batch_each_type_into_one_query
+    "ProductFacets.sizes",  # test_facets_cost_four_grouped_queries_at_any_page_size
+    "ProductFacets.colours",  # idem
+    "ProductFacets.categories",  # idem
+}
+
 PRODUCTS = """
 query ($first: Int!) {
   products(first: $first) {
@@ -57,3 +70,23 @@ def test_categories_with_children_and_products_cost_four_queries(gql_client, fir
         body = gql(gql_client, CATEGORIES, {"first": first})
 
     assert len(body["data"]["categories"]["edges"]) == first
+
+
+FACETS = """
+query ($first: Int!) {
+  products(first: $first, filter: {inStock: true}) {
+    totalCount
+    facets { sizes { value count } colours { value count } categories { name count } price { min max } }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("first", [1, 10, 100])
+def test_facets_cost_four_grouped_queries_at_any_page_size(gql_client, first):
+    _catalog(products=100)
+
+    with assert_num_queries(1 + 1 + 4):  # page, total count, four facets
+        body = gql(gql_client, FACETS, {"first": first})
+
+    assert body["data"]["products"]["totalCount"] == 100
