@@ -5,8 +5,8 @@ or middleware runs, so a cap inside Django comes too late to save the disk and
 the bandwidth. This wrapper stops at the first byte over the limit, answers 413
 with a JSON body, and never calls Django for that request. It is hand-written
 because no maintained ASGI package does only this (Starlette's and Granian's
-limits need their own stacks); it is ~40 lines and tested in
-tests/test_body_limit.py.
+limits need their own stacks); it is ~40 lines, tested against the real server
+in tests/system/test_body_limit.py.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ class BodySizeLimit:
                 "type": "http.response.start",
                 "status": 413,
                 "headers": [
-                    (b"content-type", b"application/json"),
+                    (b"content-type", b"application/json; charset=utf-8"),
                     (b"content-length", str(len(body)).encode()),
                     (b"connection", b"close"),
                 ],

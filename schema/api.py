@@ -20,6 +20,7 @@ from schema.core.limits import (
     DocumentLimits,
     ErrorPolicy,
     IntrospectionSwitch,
+    OperationNameCheck,
     QuietSchema,
 )
 from schema.core.node import NodeQuery
@@ -36,6 +37,7 @@ EXTENSIONS: list[Callable[[], SchemaExtension]] = [
     lambda: ParserCache(maxsize=512),
     lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
     lambda: ValidationCache(maxsize=512),
+    OperationNameCheck,  # after ValidationCache: it adds to its errors
     DocumentLimits,
     IntrospectionSwitch,
     ErrorPolicy,

@@ -1,31 +1,152 @@
-"""The async GraphQL endpoint."""
+"""The async GraphQL endpoint, held to the GraphQL-over-HTTP spec.
+
+Spec: https://graphql.github.io/graphql-over-http/draft/ . Strawberry's stock
+view executes well but gets the HTTP edges wrong for that spec: a GET mutation
+gets 400 instead of 405, an unknown content type 400 instead of 415, errors are
+text/plain, and `application/graphql-response+json` is never produced. This
+subclass keeps Strawberry's execution and replaces those edges: method, Accept
+and Content-Type checks, strict JSON decoding that refuses what the database
+cannot store, status codes chosen per response media type, and Django's CSRF
+check for browsers that carry a session cookie.
+
+The rules live in schema/http/: negotiation, strict JSON, CSRF, request shape.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, ClassVar
 
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
+from django.http.response import HttpResponseBase
+from django.template import Engine, RequestContext
+from django.utils.cache import patch_vary_headers
+from django.utils.decorators import classonlymethod
+from django.views.decorators.csrf import csrf_exempt
 from strawberry.django.views import AsyncGraphQLView
+from strawberry.exceptions import MissingQueryError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http import process_result as format_result
+from strawberry.http.base import BaseRequestProtocol
+from strawberry.schema.base import BaseSchema
+from strawberry.schema.exceptions import (
+    CannotGetOperationTypeError,
+    InvalidOperationTypeError,
+)
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from apps.core.request_context import current_request_id
-from schema.api import schema
+from schema.api import schema as api_schema
 from schema.context import Context
+from schema.http.csrf import check_csrf
+from schema.http.negotiation import (
+    GRAPHQL_RESPONSE_JSON,
+    JSON,
+    accepts_html,
+    check_content_type,
+    negotiate,
+)
+from schema.http.refusals import RequestRefused, bad_request
+from schema.http.requests import coded, is_request_error, request_data, request_error
+from schema.http.strict_json import check_value, decode_json_text
+
+# GraphiQL's page, from schema/templates whatever TEMPLATES says: "schema" is
+# not an installed app, and Strawberry's fallback page loads GraphiQL from a
+# CDN. The csrf context processor is built in, so {{ csrf_token }} works.
+_PAGES = Engine(dirs=[str(Path(__file__).resolve().parent / "templates")])
+
+_ALLOWED_OPERATIONS = {
+    "GET": frozenset({OperationType.QUERY}),
+    "POST": frozenset({OperationType.QUERY, OperationType.MUTATION}),
+}
 
 
 class GraphQLView(AsyncGraphQLView[Context, None]):
-    """Strawberry's async view with our context and a GraphiQL served locally."""
+    """Strawberry's async view with the spec's HTTP rules and a local GraphiQL."""
 
-    schema = schema
+    schema = api_schema
+    # The negotiated response media type; one view instance serves one request.
+    media_type: str = JSON
+    _STATUS_CODES: ClassVar[dict[int, str]] = {
+        400: "BAD_REQUEST",
+        404: "NOT_FOUND",
+        405: "METHOD_NOT_ALLOWED",
+    }
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, schema: BaseSchema = api_schema, **kwargs: Any) -> None:
         super().__init__(
             schema=schema,
             graphql_ide="graphiql" if settings.GRAPHQL_IDE else None,
             allow_queries_via_get=True,
+            multipart_uploads_enabled=False,
             **kwargs,
         )
+
+    @classonlymethod
+    def as_view(cls, **initkwargs: Any) -> Callable[..., HttpResponse]:
+        # Exempt from the CSRF middleware, which would demand a token from API
+        # clients that hold no cookie. `dispatch` applies the same check to
+        # requests that carry the session cookie, the ones CSRF can abuse.
+        return csrf_exempt(super().as_view(**initkwargs))
+
+    async def dispatch(  # type: ignore[override]
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        try:
+            response = await self._respond(request)
+        except HTTPException as error:
+            response = self._refusal(error)
+        patch_vary_headers(response, ("Accept",))
+        return response
+
+    async def _respond(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method not in _ALLOWED_OPERATIONS:
+            raise RequestRefused(
+                405,
+                "METHOD_NOT_ALLOWED",
+                "GraphQL is served over GET (queries) and POST.",
+                headers={"Allow": "GET, POST"},
+            )
+        if self._wants_graphiql(request.method, request.GET, request.headers):
+            return await self.render_graphql_ide(request)
+        media_type = negotiate(request.headers.get("Accept"))
+        if media_type is None:
+            # RECOMMENDED by the spec ("Body"): 406 rather than ignoring Accept.
+            raise RequestRefused(
+                406,
+                "NOT_ACCEPTABLE",
+                f"Responses are {GRAPHQL_RESPONSE_JSON} or {JSON}; "
+                "the Accept header allows neither.",
+            )
+        self.media_type = media_type
+        if request.method == "POST":
+            check_content_type(request)
+            await check_csrf(request)
+        return await self.run(request)
+
+    def _wants_graphiql(
+        self, method: str | None, params: Mapping[str, Any], headers: Mapping[str, str]
+    ) -> bool:
+        """Serve GraphiQL to browsers only: GET, no query, text/html accepted."""
+        return (
+            self.graphql_ide is not None
+            and method == "GET"
+            and "query" not in params
+            and accepts_html(headers.get("Accept"))
+        )
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        return self._wants_graphiql(
+            request.method, request.query_params, request.headers
+        )
+
+    async def render_graphql_ide(self, request: HttpRequest) -> HttpResponse:
+        page = _PAGES.get_template("graphql/graphiql.html")
+        return HttpResponse(page.render(RequestContext(request)))
 
     async def get_context(
         self, request: HttpRequest, response: HttpResponse
@@ -34,5 +155,149 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
             request=request, response=response, request_id=current_request_id()
         )
 
-    async def render_graphql_ide(self, request: HttpRequest) -> HttpResponse:
-        return HttpResponse(render_to_string("graphql/graphiql.html", request=request))
+    # Request parsing -------------------------------------------------------
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData:
+        data: object
+        if request.method == "GET":
+            data = self._query_params(request.query_params)
+        else:
+            data = self.decode_json(await request.get_body())
+        return request_data(data)
+
+    def _query_params(self, params: Mapping[str, Any]) -> dict[str, object]:
+        data: dict[str, object] = {}
+        for name in ("query", "operationName"):
+            value = params.get(name)
+            if isinstance(value, str):
+                check_value(value, f"/{name}")
+                data[name] = value
+        # GET spec: an empty operationName is the same as none.
+        data["operationName"] = data.get("operationName") or None
+        for name in ("variables", "extensions"):
+            value = params.get(name)
+            if isinstance(value, str) and value:
+                data[name] = decode_json_text(value, pointer=f"/{name}")
+        return data
+
+    def decode_json(self, data: str | bytes) -> object:
+        if isinstance(data, bytes):
+            try:
+                data = data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise bad_request("The request body is not UTF-8.") from None
+        return decode_json_text(data)
+
+    # Execution ---------------------------------------------------------------
+
+    async def execute_single(
+        self,
+        request: HttpRequest,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: HttpResponse,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        method = request_adapter.method
+        try:
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=_ALLOWED_OPERATIONS[method],
+                operation_extensions=request_data.extensions,
+            )
+        except InvalidOperationTypeError as error:
+            if method == "GET" and error.operation_type == OperationType.MUTATION:
+                # Spec "GET": MUST answer 405 and halt; POST would run it.
+                raise RequestRefused(
+                    405,
+                    "METHOD_NOT_ALLOWED",
+                    "Mutations must be sent with POST; GET only runs queries.",
+                    headers={"Allow": "POST"},
+                ) from error
+            return request_error(
+                "Subscriptions are not served over HTTP.", "OPERATION_NOT_SUPPORTED"
+            )
+        except CannotGetOperationTypeError as error:
+            return request_error(error.as_http_error_reason(), "OPERATION_NOT_FOUND")
+        except MissingQueryError as error:
+            raise bad_request("The `query` parameter is empty.") from error
+
+    # Responses ---------------------------------------------------------------
+
+    async def process_result(
+        self, request: HttpRequest, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        if not is_request_error(result):
+            return format_result(result)
+        # A request error stops execution, so the GraphQL spec ("Response
+        # Format") says the response has no `data` entry at all.
+        response: GraphQLHTTPResponse = {
+            "errors": [coded(error, result) for error in result.errors or ()]
+        }
+        if result.extensions:
+            response["extensions"] = result.extensions
+        return response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: HttpResponse,
+    ) -> HttpResponseBase:
+        assert not isinstance(response_data, list), "batching is off"
+        response = HttpResponse(
+            self.encode_json(response_data),
+            status=self._status_for(response_data),
+            content_type=f"{self.media_type}; charset=utf-8",
+        )
+        # Resolvers may set headers, cookies or a status on the context's
+        # response; carry them over, but never its JSON content type.
+        for name, value in sub_response.items():
+            if name.lower() != "content-type":
+                response[name] = value
+        if sub_response.status_code:
+            response.status_code = sub_response.status_code
+        for name, morsel in sub_response.cookies.items():
+            response.cookies[name] = morsel
+        return response
+
+    def _status_for(self, response_data: GraphQLHTTPResponse) -> int:
+        """Spec "Status Codes": 200 for any application/json GraphQL response.
+
+        application/graphql-response+json distinguishes: a response with `data`
+        (even null, a partial response) is 200; one without `data` is a request
+        error, 400, or 500 when it hides a server fault.
+        """
+        if self.media_type == JSON or "data" in response_data:
+            return 200
+        codes = {
+            error.get("extensions", {}).get("code")
+            for error in response_data.get("errors") or ()
+            if isinstance(error, dict)
+        }
+        return 500 if "INTERNAL_SERVER_ERROR" in codes else 400
+
+    def _refusal(self, error: HTTPException) -> HttpResponse:
+        if isinstance(error, RequestRefused):
+            code, headers, pointer = error.code, error.headers, error.pointer
+        else:  # raised inside Strawberry
+            code = self._STATUS_CODES.get(error.status_code, "BAD_REQUEST")
+            headers, pointer = {}, None
+        extensions: dict[str, object] = {"code": code}
+        if pointer is not None:
+            extensions["pointer"] = pointer
+        body = {"errors": [{"message": error.reason, "extensions": extensions}]}
+        response = HttpResponse(
+            self.encode_json(body),
+            status=error.status_code,
+            content_type=f"{self.media_type}; charset=utf-8",
+        )
+        for name, value in headers.items():
+            response[name] = value
+        return response

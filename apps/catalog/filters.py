@@ -7,6 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from apps.catalog.errors import CatalogErrorCode, CatalogFilterError
+from apps.core.money import MONEY_MAX
 from apps.core.pagination import Ordering
 
 MAX_SEARCH_LENGTH = 100
@@ -64,10 +65,12 @@ class ProductFilter:
                 )
         for name in ("price_min", "price_max"):
             price = getattr(self, name)
-            if price is not None and (not price.is_finite() or price < 0):
+            if price is not None and not (
+                price.is_finite() and 0 <= price <= MONEY_MAX
+            ):
                 raise CatalogFilterError(
                     CatalogErrorCode.INVALID_PRICE_RANGE,
-                    "Prices must be finite and not negative.",
+                    f"Prices must be between 0 and {MONEY_MAX}.",
                     field=name,
                 )
         if (

@@ -1,7 +1,7 @@
 """Test settings: base plus what only tests need."""
 
-from config.settings.base import *  # noqa: F403
 from config.env import BASE_DIR
+from config.settings.base import *  # noqa: F403
 from config.settings.base import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

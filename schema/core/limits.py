@@ -24,6 +24,7 @@ from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
     MaskErrors,
+    SchemaExtension,
     query_depth_limiter,
 )
 from strawberry.extensions import max_aliases as max_aliases_module
@@ -106,6 +107,36 @@ class IntrospectionSwitch(DisableIntrospection):
             yield
         else:
             yield from super().on_operation()
+
+
+class OperationNameCheck(SchemaExtension):
+    """Refuse a document of several operations that names none to run.
+
+    Strawberry would quietly run the first one; the GraphQL spec
+    (GetOperation) makes this a request error. Must come after
+    ValidationCache, which sets the validation errors this one adds to.
+    """
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        # operation_name falls back to the first operation; what was asked is private.
+        if context._provided_operation_name is None and document is not None:
+            operations = [
+                d
+                for d in document.definitions
+                if isinstance(d, OperationDefinitionNode)
+            ]
+            if len(operations) > 1:
+                error = GraphQLError(
+                    "The document has several operations: name one in operationName.",
+                    extensions={"code": "OPERATION_NAME_REQUIRED"},
+                )
+                context.pre_execution_errors = [
+                    *(context.pre_execution_errors or []),
+                    error,
+                ]
+        yield
 
 
 def is_unexpected(error: GraphQLError) -> bool:

@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from schema.api import EXTENSIONS
 from schema.core.limits import QuietSchema
-from tests.support.graphql import gql
+from tests.support.graphql import error_codes, gql
 
 
 def nested_categories(depth: int) -> str:
@@ -141,3 +141,15 @@ def test_allows_four_root_mutations():
     result = _schema.execute_sync("mutation { a: touch b: touch c: touch d: touch }")
 
     assert result.errors is None
+
+
+def test_a_document_of_several_operations_must_name_one(gql_client):
+    body = gql(
+        gql_client, "query A { __typename } query B { __typename }", expect_errors=True
+    )
+
+    assert error_codes(body) == ["OPERATION_NAME_REQUIRED"]
+    assert body["errors"][0]["message"] == (
+        "The document has several operations: name one in operationName."
+    )
+    assert "data" not in body
