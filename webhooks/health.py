@@ -8,7 +8,7 @@ from collections.abc import Callable
 from asgiref.sync import sync_to_async
 from django.db import connection
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 router = Router(tags=["health"])
 
@@ -52,9 +52,8 @@ async def live(request: HttpRequest) -> Health:
 @router.get(
     "/ready", response={200: Health, 503: Health}, summary="Dependencies reachable"
 )
-async def ready(request: HttpRequest) -> tuple[int, Health]:
+async def ready(request: HttpRequest) -> Status[Health]:
     checks = {"database": await _timed(_database_ping)}
     healthy = all(check.status == "ok" for check in checks.values())
-    return (200 if healthy else 503), Health(
-        status="ok" if healthy else "fail", checks=checks
-    )
+    body = Health(status="ok" if healthy else "fail", checks=checks)
+    return Status(200 if healthy else 503, body)
