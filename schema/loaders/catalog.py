@@ -60,7 +60,7 @@ class StockByVariantIdLoader(Loader[int, StockRow]):
 
 
 class VariantsByProductIdLoader(Loader[int, list[VariantRow]]):
-    """Variants come with their stock, which primes the stock loader."""
+    """Variants come with their stock, which the stock loader then knows."""
 
     def __init__(self, stock_by_variant_id: StockByVariantIdLoader) -> None:
         super().__init__()
@@ -70,7 +70,7 @@ class VariantsByProductIdLoader(Loader[int, list[VariantRow]]):
         found = await selectors.avariants_by_product_ids(list(keys))
         for variants in found.values():
             for variant in variants:
-                self.stock_by_variant_id.prime(variant.id, variant.stock)
+                self.stock_by_variant_id.know(variant.id, variant.stock)
         return [found.get(key, []) for key in keys]
 
 
