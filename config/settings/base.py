@@ -61,7 +61,7 @@ TEMPLATES = [
 ]
 
 # Pool bounds chosen by measurement: docs/benchmarks.md "Connection pool".
-DATABASES = {"default": env.database(pool_min=2, pool_max=8)}
+DATABASES = {"default": env.database(pool_min=2, pool_max=4)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
