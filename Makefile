@@ -28,6 +28,7 @@ node_modules/.installed: package.json package-lock.json
 run: install ## Migrate, seed the demo catalog if empty, serve on http://127.0.0.1:8000
 	$(RUN) python manage.py migrate --noinput
 	$(RUN) python manage.py seed_demo --if-empty
+	$(RUN) python manage.py collectstatic --noinput -v0
 	@echo "Serving http://127.0.0.1:8000/graphql/ (GraphiQL in a browser)"
 	WEB_WORKERS=$${WEB_WORKERS:-1} deploy/serve
 

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
@@ -12,11 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", api.urls),
 ]
-
-if settings.DEBUG:
-    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
-
-    urlpatterns += staticfiles_urlpatterns()
 
 handler404 = "config.errors.not_found"
 handler500 = "config.errors.server_error"

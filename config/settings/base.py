@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "strawberry_django",
+    "ninja",  # its Swagger UI assets, served locally instead of from a CDN
     "apps.core",
     "apps.accounts",
     "apps.catalog",
