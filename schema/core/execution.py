@@ -13,7 +13,7 @@ path, so errors look exactly the same. docs/benchmarks.md has the numbers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from operator import attrgetter
 from typing import Any
 
@@ -22,10 +22,12 @@ from graphql import (
     GraphQLField,
     GraphQLNonNull,
     GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
     GraphQLScalarType,
     get_nullable_type,
 )
-from graphql.execution.collect_fields import GroupedFieldSet
+from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
@@ -74,6 +76,63 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self._plans[id(grouped)] = (grouped, fast, slow)
         return fast, slow
 
+    def _leaf_only(
+        self, return_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> list[FastField] | None:
+        """Return the plan of an object whose selected fields are all plain leaves."""
+        manager = self.middleware_manager
+        if manager is not None and manager.middlewares:
+            return None
+        grouped, defer_usages, _ = self.collect_subfields(
+            return_type, field_details_list
+        )
+        if defer_usages:
+            return None
+        fast, slow = self._plan(return_type, grouped)
+        return None if slow else fast
+
+    def complete_object_value(
+        self,
+        return_type: GraphQLObjectType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> AwaitableOrValue[dict[str, Any]]:
+        plan = self._leaf_only(return_type, field_details_list)
+        if plan is not None:
+            row = _read_object(plan, return_type, result, info)
+            if row is not None:
+                return row
+        return super().complete_object_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def complete_iterable_value(
+        self,
+        item_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        items: Iterable[Any],
+        position_context: Any,
+    ) -> AwaitableOrValue[list[Any]]:
+        """Complete a list of leaf-only objects in one loop, as in execute_fields."""
+        object_type = get_nullable_type(item_type)
+        if isinstance(object_type, GraphQLObjectType) and not self.get_stream_usage(
+            field_details_list, path
+        ):
+            plan = self._leaf_only(object_type, field_details_list)
+            if plan is not None:
+                items = list(items)
+                rows = [_read_object(plan, object_type, item, info) for item in items]
+                if None not in rows:
+                    return rows
+        return super().complete_iterable_value(
+            item_type, field_details_list, info, path, items, position_context
+        )
+
     def execute_fields(
         self,
         parent_type: GraphQLObjectType,
@@ -116,6 +175,30 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
             return merged()
         return _in_order(grouped_field_set, fast, rest)  # type: ignore[arg-type]
+
+
+def _read_object(
+    plan: list[FastField], object_type: GraphQLObjectType, source: Any, info: Any
+) -> dict[str, Any] | None:
+    """Read every planned leaf of `source`; None when graphql-core must take over."""
+    if source is None:
+        return None
+    is_type_of = object_type.is_type_of
+    if is_type_of is not None and is_type_of(source, info) is not True:
+        return None
+    row: dict[str, Any] = {}
+    try:
+        for name, read, serialize, non_null in plan:
+            value = read(source)
+            if value is not None:
+                row[name] = serialize(value)
+            elif non_null:
+                return None
+            else:
+                row[name] = None
+    except Exception:
+        return None
+    return row
 
 
 def _in_order(

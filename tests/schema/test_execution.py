@@ -87,3 +87,15 @@ def test_aliases_and_typename_resolve_as_usual():
     fast_result, stock_result = both("{ items { __typename first: name n: count } }")
 
     assert fast_result == stock_result
+
+
+def test_lists_of_leaf_only_objects_match_graphql_core():
+    fast_result, stock_result = both("{ items { name note count colour } }")
+
+    assert fast_result == stock_result
+
+
+def test_a_bad_object_in_a_leaf_only_list_is_reported_as_graphql_core_does():
+    fast_result, stock_result = both("{ broken { name note } }")
+
+    assert fast_result == stock_result
