@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.catalog",
+    "apps.orders",
 ]
 
 MIDDLEWARE = [
@@ -92,3 +93,4 @@ MAX_REQUEST_BODY_BYTES = env.max_request_body_bytes()
 from config.settings.graphql import *  # noqa: E402, F403
 from config.settings.logging import *  # noqa: E402, F403
 from config.settings.security import *  # noqa: E402, F403
+from config.settings.tasks import *  # noqa: E402, F403
