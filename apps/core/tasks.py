@@ -16,7 +16,7 @@ from django.tasks import Task
 from apps.core.request_context import current_request_id
 
 
-def enqueue_on_commit(task: Task, **kwargs: Any) -> None:
+def enqueue_on_commit(task: Task[..., Any], **kwargs: Any) -> None:
     """Enqueue `task` with `kwargs` once the current transaction commits.
 
     Outside a transaction it is enqueued at once. The task receives a
