@@ -102,3 +102,53 @@ def max_request_body_bytes() -> int:
 def secure_ssl_redirect() -> bool:
     """Return whether to redirect HTTP to HTTPS (on when DEBUG is off)."""
     return bool(env.bool("SECURE_SSL_REDIRECT", default=not debug()))
+
+
+def email_verification_url() -> str:
+    """Return the link template in verification emails; `{token}` is replaced.
+
+    It points at the storefront, which posts the token to accountVerifyEmail.
+    """
+    url: str = env.str(
+        "EMAIL_VERIFICATION_URL",
+        default="http://127.0.0.1:3000/verify-email?token={token}",
+    )
+    return url
+
+
+def auth_trusted_proxy_hops() -> int:
+    """Return how many reverse proxies append to X-Forwarded-For (0: none).
+
+    The login throttle keys on the client address; behind N trusted proxies it
+    is the N-th address from the right of X-Forwarded-For, not REMOTE_ADDR.
+    """
+    hops: int = env.int("AUTH_TRUSTED_PROXY_HOPS", default=0)
+    return hops
+
+
+def mailer() -> dict[str, object]:
+    """Return the default MAILERS entry: console unless EMAIL_URL is set.
+
+    EMAIL_URL is e.g. `smtp+tls://user:password@smtp.example.com:587`.
+    """
+    url: str | None = env.str("EMAIL_URL", default=None)
+    if not url:
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    parsed = environ.Env.email_url_config(url)
+    return {
+        "BACKEND": parsed["EMAIL_BACKEND"],
+        "OPTIONS": {
+            "host": parsed.get("EMAIL_HOST", "localhost"),
+            "port": parsed.get("EMAIL_PORT", 25),
+            "username": parsed.get("EMAIL_HOST_USER", ""),
+            "password": parsed.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": bool(parsed.get("EMAIL_USE_TLS", False)),
+            "use_ssl": bool(parsed.get("EMAIL_USE_SSL", False)),
+        },
+    }
+
+
+def default_from_email() -> str:
+    """Return the sender of the shop's emails (DEFAULT_FROM_EMAIL)."""
+    sender: str = env.str("DEFAULT_FROM_EMAIL", default="Fashionistar <shop@localhost>")
+    return sender

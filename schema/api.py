@@ -1,4 +1,4 @@
-"""Builds the one GraphQL schema from each domain's Query type and extensions."""
+"""Builds the one GraphQL schema from each domain's Query/Mutation types and extensions."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
+from schema.accounts.mutations import AccountMutation
+from schema.accounts.queries import AccountQuery
 from schema.catalog.queries import CatalogQuery
 from schema.core.execution import FastLeafExecutionContext
 from schema.core.limits import (
@@ -26,8 +28,16 @@ from schema.core.limits import (
 from schema.core.node import NodeQuery
 
 
-@strawberry.type(description="Reads: the catalog, and any object by its global ID.")
-class Query(NodeQuery, CatalogQuery):
+@strawberry.type(
+    description="Reads: the catalog, the signed-in user, and any object by its global ID."
+)
+class Query(NodeQuery, CatalogQuery, AccountQuery):
+    pass
+
+
+# Each domain adds its mutations as one more base class.
+@strawberry.type(description="Writes: accounts and sign-in.")
+class Mutation(AccountMutation):
     pass
 
 
@@ -45,6 +55,7 @@ EXTENSIONS: list[Callable[[], SchemaExtension]] = [
 
 schema = QuietSchema(
     query=Query,
+    mutation=Mutation,
     extensions=EXTENSIONS,
     config=StrawberryConfig(relay_max_results=settings.GRAPHQL_MAX_PAGE_SIZE),
     execution_context_class=FastLeafExecutionContext,

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 import strawberry
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 
+from apps.accounts import selectors as account_selectors
+from apps.accounts.errors import AccountErrorCode, TokenError
+from apps.accounts.models import User
+from schema.core.errors import from_domain
 from schema.loaders.container import Loaders
+
+Viewer = User | AnonymousUser
 
 
 @dataclass
@@ -16,6 +24,39 @@ class Context:
     response: HttpResponse
     request_id: str | None
     loaders: Loaders = field(default_factory=Loaders)
+    # The viewer, looked up on first use: fields that never ask cost nothing.
+    _viewer: asyncio.Task[Viewer | TokenError] | None = field(
+        default=None, init=False, repr=False
+    )
+
+    async def auser(self) -> Viewer:
+        """Return who is asking: the bearer token's user, else the session's.
+
+        A request with an Authorization header is judged by it alone and never
+        falls back to the session. A bad token raises INVALID_TOKEN or
+        TOKEN_EXPIRED in the field that asked. Costs one query per request.
+        """
+        if self._viewer is None:
+            self._viewer = asyncio.ensure_future(self._resolve_viewer())
+        viewer = await self._viewer
+        if isinstance(viewer, TokenError):
+            raise from_domain(viewer)
+        return viewer
+
+    async def _resolve_viewer(self) -> Viewer | TokenError:
+        header = self.request.headers.get("Authorization")
+        if header is None:
+            return await self.request.auser()
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return TokenError(
+                AccountErrorCode.INVALID_TOKEN,
+                "The Authorization header must be `Bearer <access token>`.",
+            )
+        try:
+            return await account_selectors.auser_for_access_token(token=token.strip())
+        except TokenError as error:
+            return error
 
 
 Info = strawberry.Info[Context, None]

@@ -15,6 +15,9 @@ import pytest
 from django.conf import settings
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Any
+
     from django.test import Client
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -76,3 +79,27 @@ def gql_client(db: None) -> Client:
     from django.test import Client
 
     return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_connection_pools(
+    django_db_setup: None, django_db_blocker: Any
+) -> Iterator[None]:
+    """Close psycopg pools before the test database is dropped.
+
+    Threads in concurrency tests and async tests leave connections open (in
+    the pool, or on asgiref's sync thread); PostgreSQL refuses to drop a
+    database still in use.
+    """
+    yield
+    from asgiref.sync import SyncToAsync
+    from django.db import connections
+
+    # Async tests run their ORM calls on asgiref's one sync thread; its
+    # connection stays checked out of the pool until that thread closes it.
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            connection.close()  # returns this thread's connection to the pool
+            if getattr(connection, "pool", None) is not None:
+                connection.close_pool()  # type: ignore[attr-defined]

@@ -44,6 +44,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when the owner proved control of `email` (accountVerifyEmail).
+    email_verified_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -60,3 +62,91 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+
+class TokenFamily(models.Model):
+    """One sign-in of an API client: its chain of rotated tokens.
+
+    Revoking the family (sign-out, or a reused refresh token) ends every
+    access and refresh token issued in it at once.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="token_families"
+    )
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        verbose_name_plural = "token families"
+
+    def __str__(self) -> str:
+        return f"token family {self.pk} of user {self.user_id}"
+
+
+class ApiToken(models.Model):
+    """A bearer access token or a refresh token, stored only as its SHA-256."""
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", "access"
+        REFRESH = "refresh", "refresh"
+
+    family = models.ForeignKey(
+        TokenFamily, on_delete=models.CASCADE, related_name="tokens"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    # Refresh tokens only: when it was exchanged for the next pair. A second
+    # exchange is a reuse: the token was stolen, or the client is broken.
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["expires_at"], name="accounts_token_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} token {self.pk}"
+
+
+class LoginFailure(models.Model):
+    """A failed tokenCreate, kept for the throttle window and then deleted.
+
+    `email` is the normalised address as typed, whether or not an account
+    has it, so unknown and known addresses are throttled alike.
+    """
+
+    email = models.CharField(max_length=254)
+    address = models.GenericIPAddressField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["address", "created_at"], name="accounts_failure_address"
+            ),
+            models.Index(
+                fields=["email", "address", "created_at"],
+                name="accounts_failure_pair",
+            ),
+            models.Index(fields=["created_at"], name="accounts_failure_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"login failure for {self.email} from {self.address}"
+
+
+class SentEmail(models.Model):
+    """A transactional email that was sent, keyed so it is sent only once."""
+
+    key = models.CharField(max_length=200, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.key

@@ -90,6 +90,8 @@ NODE_MODULES_DIR = BASE_DIR / "node_modules"
 REDIS_URL = env.redis_url()
 MAX_REQUEST_BODY_BYTES = env.max_request_body_bytes()
 
+from config.settings.auth import *  # noqa: E402, F403
+from config.settings.email import *  # noqa: E402, F403
 from config.settings.graphql import *  # noqa: E402, F403
 from config.settings.logging import *  # noqa: E402, F403
 from config.settings.security import *  # noqa: E402, F403

@@ -44,3 +44,25 @@ def test_allowed_hosts_is_a_comma_separated_list(monkeypatch):
     monkeypatch.setenv("ALLOWED_HOSTS", "a.example.com,b.example.com")
 
     assert env.allowed_hosts() == ["a.example.com", "b.example.com"]
+
+
+def test_email_goes_to_the_console_without_an_email_url(monkeypatch):
+    monkeypatch.delenv("EMAIL_URL", raising=False)
+
+    assert env.mailer() == {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+
+
+def test_an_email_url_configures_smtp(monkeypatch):
+    monkeypatch.setenv("EMAIL_URL", "smtp+tls://shop:secret@smtp.example.com:587")
+
+    mailer = env.mailer()
+
+    assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert mailer["OPTIONS"] == {
+        "host": "smtp.example.com",
+        "port": 587,
+        "username": "shop",
+        "password": "secret",
+        "use_tls": True,
+        "use_ssl": False,
+    }

@@ -47,6 +47,7 @@ def test_production_settings_pass_the_deploy_checks():
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="api.example.com",
+        EMAIL_URL="smtp+tls://shop:secret@smtp.example.com:587",
     )
 
     assert result.returncode == 0, result.stderr

@@ -1,0 +1,349 @@
+"""Account writes: registration, email verification, API tokens, sign-in throttle.
+
+Every public function is its own transaction boundary. Those that must keep a
+write even though they fail (a recorded login failure, a token family revoked
+on reuse) commit it first and raise afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from apps.accounts import selectors, tasks, tokens
+from apps.accounts.errors import (
+    AccountError,
+    AccountErrorCode,
+    InvalidCredentialsError,
+    LoginThrottledError,
+    TokenError,
+)
+from apps.accounts.models import ApiToken, LoginFailure, SentEmail, TokenFamily, User
+from apps.core.tasks import enqueue_on_commit
+
+RevokeReason = Literal["sign-out", "reuse"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TokenPair:
+    """A fresh access token and the refresh token that replaces it later."""
+
+    user_id: int
+    access_token: str
+    access_expires_at: datetime
+    refresh_token: str
+    refresh_expires_at: datetime
+
+
+# Registration and verification ----------------------------------------------
+
+
+def account_register(
+    *, email: str, password: str, full_name: str = "", now: datetime | None = None
+) -> User:
+    """Create a customer account and send it a verification email after commit.
+
+    The email is stripped and lower-cased; it is unique in any case.
+
+    Raises:
+        AccountError: INVALID_EMAIL, FULL_NAME_TOO_LONG, PASSWORD_INVALID or
+            EMAIL_TAKEN.
+    """
+    now = now or timezone.now()
+    email = selectors.email_normalize(email)
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise AccountError(
+            AccountErrorCode.INVALID_EMAIL,
+            "Enter a valid email address.",
+            field="email",
+        ) from None
+    full_name = full_name.strip()
+    if len(full_name) > User._meta.get_field("full_name").max_length:  # type: ignore[operator]
+        raise AccountError(
+            AccountErrorCode.FULL_NAME_TOO_LONG,
+            "Use at most 200 characters for the name.",
+            field="full_name",
+        )
+    user = User(email=email, full_name=full_name, date_joined=now)
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise AccountError(
+            AccountErrorCode.PASSWORD_INVALID,
+            " ".join(error.messages),
+            field="password",
+        ) from None
+    user.set_password(password)
+    taken = AccountError(
+        AccountErrorCode.EMAIL_TAKEN,
+        "An account with this email already exists.",
+        field="email",
+    )
+    if selectors.user_by_email(email=email) is not None:
+        raise taken
+    try:
+        with transaction.atomic():
+            user.save()
+            enqueue_on_commit(
+                tasks.account_verification_email_send_task, user_id=user.pk
+            )
+    except IntegrityError:  # a concurrent registration won the race
+        raise taken from None
+    return user
+
+
+def account_verify_email(*, token: str, now: datetime | None = None) -> User:
+    """Mark the email in `token` as verified; each token works once.
+
+    Raises:
+        TokenError: INVALID_TOKEN (forged, for another address, or used),
+            TOKEN_EXPIRED.
+        AccountError: ALREADY_VERIFIED.
+    """
+    now = now or timezone.now()
+    invalid = TokenError(
+        AccountErrorCode.INVALID_TOKEN, "This verification link is not valid."
+    )
+    claims = tokens.verification_token_read(token)
+    if claims is None:
+        raise invalid
+    user_id, email, issued = claims
+    lifetime: timedelta = settings.AUTH_EMAIL_VERIFICATION_LIFETIME
+    if now.timestamp() - issued > lifetime.total_seconds():
+        raise TokenError(
+            AccountErrorCode.TOKEN_EXPIRED,
+            "This verification link has expired; ask for a new one.",
+        )
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=user_id).first()
+        if user is None or user.email != email or not user.is_active:
+            raise invalid
+        if user.email_verified_at is not None:
+            raise AccountError(
+                AccountErrorCode.ALREADY_VERIFIED, "This email is already verified."
+            )
+        user.email_verified_at = now
+        user.save(update_fields=["email_verified_at"])
+    return user
+
+
+def verification_email_send(*, user_id: int, now: datetime | None = None) -> bool:
+    """Send the verification email to an unverified user, at most once.
+
+    The send is recorded (SentEmail) before the message leaves, under a unique
+    key, so a task that runs twice sends one email; if sending fails the
+    record is removed again and a retry can send. Returns whether it sent.
+    """
+    now = now or timezone.now()
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or user.email_verified_at is not None:
+        return False
+    key = f"email-verification:{user.pk}:{user.email}"
+    try:
+        with transaction.atomic():
+            record = SentEmail.objects.create(key=key, user=user, created_at=now)
+    except IntegrityError:
+        return False
+    try:
+        _verification_email(user, now=now).send()
+    except Exception:
+        record.delete()
+        raise
+    return True
+
+
+def _verification_email(user: User, *, now: datetime) -> mail.EmailMessage:
+    token = tokens.verification_token_make(user_id=user.pk, email=user.email, now=now)
+    lifetime: timedelta = settings.AUTH_EMAIL_VERIFICATION_LIFETIME
+    context = {
+        "user": user,
+        "url": settings.EMAIL_VERIFICATION_URL.format(token=token),
+        "hours": int(lifetime.total_seconds() // 3600),
+    }
+    message = mail.EmailMultiAlternatives(
+        subject=render_to_string(
+            "accounts/email/verify_email_subject.txt", context
+        ).strip(),
+        body=render_to_string("accounts/email/verify_email.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(
+        render_to_string("accounts/email/verify_email.html", context), "text/html"
+    )
+    return message
+
+
+# Sign-in and tokens -----------------------------------------------------------
+
+
+def token_create(
+    *, email: str, password: str, client_address: str, now: datetime | None = None
+) -> TokenPair:
+    """Sign in with email and password; return a new token family's first pair.
+
+    Failures are counted per (email, address) and per address over a sliding
+    window (settings.AUTH_LOGIN_*); past a limit every attempt is refused,
+    right password or not, until old failures leave the window. Refused
+    attempts are not counted, so a lockout ends one window after the last
+    real failure.
+
+    Raises:
+        LoginThrottledError: THROTTLED.
+        InvalidCredentialsError: INVALID_CREDENTIALS, for an unknown email, a
+            wrong password and an inactive account alike.
+    """
+    now = now or timezone.now()
+    email = selectors.email_normalize(email)
+    retry_after = selectors.login_retry_after(
+        email=email, address=client_address, now=now
+    )
+    if retry_after is not None:
+        raise LoginThrottledError(retry_after_seconds=retry_after)
+    user = selectors.user_by_email(email=email)
+    if user is None:
+        # Hash anyway, so an unknown email takes as long as a wrong password.
+        User().set_password(password)
+    if user is None or not user.check_password(password) or not user.is_active:
+        _login_failure_record(email=email, address=client_address, now=now)
+        raise InvalidCredentialsError
+    with transaction.atomic():
+        LoginFailure.objects.filter(email=email, address=client_address).delete()
+        user.last_login = now
+        user.save(update_fields=["last_login"])
+        family = TokenFamily.objects.create(user=user, created_at=now)
+        return _pair_issue(family=family, now=now)
+
+
+def token_refresh(*, refresh_token: str, now: datetime | None = None) -> TokenPair:
+    """Exchange a refresh token for a new pair; the old one stops working.
+
+    Presenting a refresh token that was already exchanged revokes its whole
+    family, so a thief and the victim both lose the stolen session.
+
+    Raises:
+        TokenError: INVALID_TOKEN (unknown or revoked), TOKEN_EXPIRED,
+            TOKEN_REUSED (the family is now revoked).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        outcome = _rotate(refresh_token=refresh_token, now=now)
+    if isinstance(outcome, TokenError):
+        raise outcome
+    return outcome
+
+
+def token_revoke(*, refresh_token: str, now: datetime | None = None) -> None:
+    """Sign out: revoke the family of `refresh_token` and all its tokens.
+
+    Revoking an already revoked family succeeds again (sign-out is idempotent).
+
+    Raises:
+        TokenError: INVALID_TOKEN for a token that was never issued.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        token = _refresh_token_locked(refresh_token)
+        if token is None:
+            raise _invalid_token()
+        _family_revoke(token.family, reason="sign-out", now=now)
+
+
+def _login_failure_record(*, email: str, address: str, now: datetime) -> None:
+    window: timedelta = settings.AUTH_LOGIN_THROTTLE_WINDOW
+    with transaction.atomic():
+        LoginFailure.objects.filter(created_at__lte=now - window).delete()
+        LoginFailure.objects.create(email=email, address=address, created_at=now)
+
+
+def _pair_issue(*, family: TokenFamily, now: datetime) -> TokenPair:
+    access = tokens.token_generate(ApiToken.Kind.ACCESS)
+    refresh = tokens.token_generate(ApiToken.Kind.REFRESH)
+    access_expires = now + settings.AUTH_ACCESS_TOKEN_LIFETIME
+    refresh_expires = now + settings.AUTH_REFRESH_TOKEN_LIFETIME
+    ApiToken.objects.bulk_create(
+        [
+            ApiToken(
+                family=family,
+                kind=ApiToken.Kind.ACCESS,
+                digest=tokens.token_digest(access),
+                created_at=now,
+                expires_at=access_expires,
+            ),
+            ApiToken(
+                family=family,
+                kind=ApiToken.Kind.REFRESH,
+                digest=tokens.token_digest(refresh),
+                created_at=now,
+                expires_at=refresh_expires,
+            ),
+        ]
+    )
+    return TokenPair(
+        user_id=family.user_id,
+        access_token=access,
+        access_expires_at=access_expires,
+        refresh_token=refresh,
+        refresh_expires_at=refresh_expires,
+    )
+
+
+def _rotate(*, refresh_token: str, now: datetime) -> TokenPair | TokenError:
+    token = _refresh_token_locked(refresh_token)
+    if token is None or token.family.revoked_at is not None:
+        return _invalid_token()
+    if token.used_at is not None:
+        _family_revoke(token.family, reason="reuse", now=now)
+        return TokenError(
+            AccountErrorCode.TOKEN_REUSED,
+            "This refresh token was already used; the session has been revoked. "
+            "Sign in again.",
+        )
+    if token.expires_at <= now:
+        return TokenError(
+            AccountErrorCode.TOKEN_EXPIRED, "The refresh token has expired."
+        )
+    if not token.family.user.is_active:
+        return _invalid_token()
+    token.used_at = now
+    token.save(update_fields=["used_at"])
+    return _pair_issue(family=token.family, now=now)
+
+
+def _refresh_token_locked(refresh_token: str) -> ApiToken | None:
+    """Return the refresh token row for `refresh_token`, locked, or None."""
+    if tokens.token_kind(refresh_token) != ApiToken.Kind.REFRESH:
+        return None
+    digest = tokens.token_digest(refresh_token)
+    token = (
+        ApiToken.objects.select_for_update(of=("self",))
+        .select_related("family__user")
+        .filter(digest=digest, kind=ApiToken.Kind.REFRESH)
+        .first()
+    )
+    if token is None or not tokens.digests_match(refresh_token, token.digest):
+        return None
+    return token
+
+
+def _family_revoke(family: TokenFamily, *, reason: RevokeReason, now: datetime) -> None:
+    updated = TokenFamily.objects.filter(pk=family.pk, revoked_at__isnull=True).update(
+        revoked_at=now, revoked_reason=reason
+    )
+    if updated:
+        family.revoked_at, family.revoked_reason = now, reason
+
+
+def _invalid_token() -> TokenError:
+    return TokenError(AccountErrorCode.INVALID_TOKEN, "The token is not valid.")

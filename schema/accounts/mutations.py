@@ -1,0 +1,198 @@
+"""Account mutations: convert, call one service, map its DomainError."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.http import HttpRequest
+
+from apps.accounts import services
+from apps.accounts.errors import AccountError as DomainAccountError
+from apps.accounts.models import User as UserModel
+from schema.accounts.inputs import AccountRegisterInput
+from schema.accounts.types import (
+    AccountError,
+    AccountErrorCodeEnum,
+    TokenPayloadFields,
+    User,
+)
+from schema.context import Info
+from schema.core.user_errors import user_error_from
+
+_ERRORS = "Empty when the mutation succeeded."
+
+
+def _errors(error: DomainAccountError) -> list[AccountError]:
+    return [user_error_from(error, error_type=AccountError, codes=AccountErrorCodeEnum)]
+
+
+def _user(user: UserModel | None) -> User | None:
+    return User.from_model(user) if user is not None else None
+
+
+def client_address(request: HttpRequest) -> str:
+    """Return the caller's IP: REMOTE_ADDR, or X-Forwarded-For behind proxies."""
+    hops: int = settings.AUTH_TRUSTED_PROXY_HOPS
+    remote = str(request.META.get("REMOTE_ADDR") or "0.0.0.0")  # noqa: S104
+    if hops <= 0:
+        return remote
+    forwarded = [
+        part.strip()
+        for part in request.headers.get("X-Forwarded-For", "").split(",")
+        if part.strip()
+    ]
+    # Each trusted proxy appends what it saw; the client is `hops` from the end.
+    return forwarded[-hops] if len(forwarded) >= hops else remote
+
+
+@strawberry.type(description="The result of accountRegister.")
+class AccountRegisterPayload:
+    user: User | None = strawberry.field(
+        default=None, description="The new account; null when errors is not empty."
+    )
+    errors: list[AccountError] = strawberry.field(
+        default_factory=list, description=_ERRORS
+    )
+
+
+@strawberry.type(description="The result of accountVerifyEmail.")
+class AccountVerifyEmailPayload:
+    user: User | None = strawberry.field(
+        default=None,
+        description="The account, now verified; null when errors is not empty.",
+    )
+    errors: list[AccountError] = strawberry.field(
+        default_factory=list, description=_ERRORS
+    )
+
+
+@strawberry.type(description="The result of tokenCreate.")
+class TokenCreatePayload(TokenPayloadFields):
+    user: User | None = strawberry.field(
+        default=None, description="Who signed in; null when errors is not empty."
+    )
+    errors: list[AccountError] = strawberry.field(
+        default_factory=list, description=_ERRORS
+    )
+
+
+@strawberry.type(description="The result of tokenRefresh.")
+class TokenRefreshPayload(TokenPayloadFields):
+    errors: list[AccountError] = strawberry.field(
+        default_factory=list, description=_ERRORS
+    )
+
+
+@strawberry.type(description="The result of tokenRevoke.")
+class TokenRevokePayload:
+    errors: list[AccountError] = strawberry.field(
+        default_factory=list, description=_ERRORS
+    )
+
+
+@strawberry.type
+class AccountMutation:
+    @strawberry.mutation(
+        description=(
+            "Create a customer account and email a verification link (valid 3 "
+            "days). The email is lower-cased and unique in any case; the password "
+            "must pass the password rules. Does not sign in: call tokenCreate."
+        )
+    )
+    async def account_register(
+        self,
+        input: Annotated[
+            AccountRegisterInput, strawberry.argument(description="The new account.")
+        ],
+    ) -> AccountRegisterPayload:
+        try:
+            user = await sync_to_async(services.account_register)(
+                email=input.email, password=input.password, full_name=input.full_name
+            )
+        except DomainAccountError as error:
+            return AccountRegisterPayload(errors=_errors(error))
+        return AccountRegisterPayload(user=_user(user))
+
+    @strawberry.mutation(
+        description="Confirm an email address with the token from the emailed link."
+    )
+    async def account_verify_email(
+        self,
+        token: Annotated[
+            str, strawberry.argument(description="The token from the link; single-use.")
+        ],
+    ) -> AccountVerifyEmailPayload:
+        try:
+            user = await sync_to_async(services.account_verify_email)(token=token)
+        except DomainAccountError as error:
+            return AccountVerifyEmailPayload(errors=_errors(error))
+        return AccountVerifyEmailPayload(user=_user(user))
+
+    @strawberry.mutation(
+        description=(
+            "Sign in: exchange email and password for an access token (15 minutes) "
+            "and a refresh token (30 days). Repeated failures are THROTTLED per "
+            "email and address (5 in 15 minutes) and per address (50 in 15 minutes)."
+        )
+    )
+    async def token_create(
+        self,
+        info: Info,
+        email: Annotated[str, strawberry.argument(description="Email, any case.")],
+        password: Annotated[str, strawberry.argument(description="Password.")],
+    ) -> TokenCreatePayload:
+        try:
+            pair = await sync_to_async(services.token_create)(
+                email=email,
+                password=password,
+                client_address=client_address(info.context.request),
+            )
+        except DomainAccountError as error:
+            return TokenCreatePayload(errors=_errors(error))
+        user = await UserModel.objects.aget(pk=pair.user_id)
+        return TokenCreatePayload(
+            user=_user(user),
+            **TokenPayloadFields.token_fields(pair),  # type: ignore[arg-type]
+        )
+
+    @strawberry.mutation(
+        description=(
+            "Exchange a refresh token for a new access and refresh token. Each "
+            "refresh token works once; presenting a used one revokes the session "
+            "(TOKEN_REUSED)."
+        )
+    )
+    async def token_refresh(
+        self,
+        refresh_token: Annotated[
+            str, strawberry.argument(description="The latest refresh token.")
+        ],
+    ) -> TokenRefreshPayload:
+        try:
+            pair = await sync_to_async(services.token_refresh)(
+                refresh_token=refresh_token
+            )
+        except DomainAccountError as error:
+            return TokenRefreshPayload(errors=_errors(error))
+        return TokenRefreshPayload(**TokenPayloadFields.token_fields(pair))  # type: ignore[arg-type]
+
+    @strawberry.mutation(
+        description=(
+            "Sign out: revoke the session of this refresh token. Its access and "
+            "refresh tokens stop working at once. Revoking twice succeeds."
+        )
+    )
+    async def token_revoke(
+        self,
+        refresh_token: Annotated[
+            str, strawberry.argument(description="A refresh token of the session.")
+        ],
+    ) -> TokenRevokePayload:
+        try:
+            await sync_to_async(services.token_revoke)(refresh_token=refresh_token)
+        except DomainAccountError as error:
+            return TokenRevokePayload(errors=_errors(error))
+        return TokenRevokePayload()

@@ -1,0 +1,122 @@
+import pytest
+from django.core import mail
+
+from apps.accounts import services
+from apps.accounts.errors import AccountError, AccountErrorCode
+from apps.accounts.models import SentEmail, User
+from tests.factories.accounts import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_creates_an_unverified_customer_with_the_email_lower_cased(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        user = services.account_register(
+            email="  Ada.Lovelace@Example.COM ", password=PASSWORD, full_name=" Ada "
+        )
+
+    saved = User.objects.get(pk=user.pk)
+    assert saved.email == "ada.lovelace@example.com"
+    assert saved.full_name == "Ada"
+    assert saved.check_password(PASSWORD)
+    assert not saved.is_staff
+    assert saved.email_verified_at is None
+
+
+def test_sends_the_verification_email_after_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        user = services.account_register(email="ada@example.com", password=PASSWORD)
+
+    assert mail.outbox == []
+    for callback in callbacks:
+        callback()
+    assert len(mail.outbox) == 1
+    (message,) = mail.outbox
+    assert isinstance(message, mail.EmailMultiAlternatives)
+    assert message.to == [user.email]
+    assert message.subject == "Confirm your email address for Fashionistar"
+    assert "verify-email?token=" in message.body
+    ((html, mimetype),) = message.alternatives
+    assert mimetype == "text/html"
+    assert "verify-email?token=" in str(html)
+    assert SentEmail.objects.filter(user=user).count() == 1
+
+
+def test_nothing_is_sent_when_the_transaction_rolls_back(
+    django_capture_on_commit_callbacks,
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(AccountError),
+    ):
+        services.account_register(email="not-an-email", password=PASSWORD)
+
+    assert callbacks == []
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    "taken_case",
+    ["shopper@example.com", "SHOPPER@example.com", " Shopper@Example.com"],
+)
+def test_rejects_an_email_taken_in_any_case(taken_case):
+    UserFactory.create(email="shopper@example.com")
+
+    with pytest.raises(AccountError) as raised:
+        services.account_register(email=taken_case, password=PASSWORD)
+
+    assert raised.value.code == AccountErrorCode.EMAIL_TAKEN
+    assert raised.value.field == "email"
+    assert raised.value.message == "An account with this email already exists."
+    assert User.objects.count() == 1
+
+
+def test_rejects_an_email_taken_in_another_case_by_a_legacy_row():
+    User.objects.create_user("Mixed.Case@example.com", PASSWORD)
+
+    with pytest.raises(AccountError) as raised:
+        services.account_register(email="mixed.case@EXAMPLE.com", password=PASSWORD)
+
+    assert raised.value.code == AccountErrorCode.EMAIL_TAKEN
+
+
+@pytest.mark.parametrize("email", ["", "no-at-sign", "a@b", "two@@example.com"])
+def test_rejects_an_invalid_email(email):
+    with pytest.raises(AccountError) as raised:
+        services.account_register(email=email, password=PASSWORD)
+
+    assert raised.value.code == AccountErrorCode.INVALID_EMAIL
+    assert raised.value.field == "email"
+    assert raised.value.message == "Enter a valid email address."
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("short1!", "too short"),
+        ("12345678901", "entirely numeric"),
+        ("password123", "too common"),
+        ("ada.lovelace", "too similar"),
+    ],
+    ids=["short_case", "numeric_case", "common_case", "similar_case"],
+)
+def test_applies_django_password_validators(password, reason):
+    with pytest.raises(AccountError) as raised:
+        services.account_register(email="ada.lovelace@example.com", password=password)
+
+    assert raised.value.code == AccountErrorCode.PASSWORD_INVALID
+    assert raised.value.field == "password"
+    assert reason in raised.value.message
+    assert not User.objects.exists()
+
+
+def test_rejects_a_full_name_over_200_characters():
+    with pytest.raises(AccountError) as raised:
+        services.account_register(
+            email="ada@example.com", password=PASSWORD, full_name="x" * 201
+        )
+
+    assert raised.value.code == AccountErrorCode.FULL_NAME_TOO_LONG
+    assert raised.value.field == "full_name"

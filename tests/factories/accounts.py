@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import factory
+from django.utils import timezone
+
+from apps.accounts import models, services
+from tests.factories.base import ModelFactory
+
+PASSWORD = "correct-Horse-battery-9"
+
+
+class UserFactory(ModelFactory[models.User]):
+    class Meta:
+        model = models.User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"shopper{n}@example.com")
+    full_name = factory.Faker("name")
+    password = factory.django.Password(PASSWORD)
+    is_active = True
+    is_staff = False
+    email_verified_at = None
+
+    class Params:
+        verified = factory.Trait(email_verified_at=factory.LazyFunction(timezone.now))
+        staff = factory.Trait(is_staff=True)
+
+
+def signed_in(
+    user: models.User, *, address: str = "127.0.0.1", now: datetime | None = None
+) -> services.TokenPair:
+    """Return a token pair for `user`, made through the real service."""
+    return services.token_create(
+        email=user.email, password=PASSWORD, client_address=address, now=now
+    )

@@ -1,0 +1,515 @@
+"""Accounts and authentication through the real /graphql/ endpoint."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import strawberry
+from asgiref.sync import async_to_sync
+from django.contrib.auth.models import AnonymousUser
+from django.core import mail
+from django.http import HttpResponse
+from django.middleware.csrf import _get_new_csrf_string
+from django.test import Client, RequestFactory
+from django.utils import timezone
+
+from apps.accounts import tokens
+from schema.context import Context, Info
+from schema.core.permissions import IsAuthenticated, IsStaff
+from tests.factories.accounts import PASSWORD, UserFactory, signed_in
+from tests.support.graphql import GRAPHQL_URL, JSON, error_codes, gql
+from tests.support.queries import assert_num_queries
+
+REGISTER = """
+mutation ($input: AccountRegisterInput!) {
+  accountRegister(input: $input) {
+    user { id email fullName isStaff emailVerified }
+    errors { field code message }
+  }
+}
+"""
+VERIFY = """
+mutation ($token: String!) {
+  accountVerifyEmail(token: $token) {
+    user { email emailVerified }
+    errors { field code message }
+  }
+}
+"""
+TOKEN_CREATE = """
+mutation ($email: String!, $password: String!) {
+  tokenCreate(email: $email, password: $password) {
+    accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt
+    user { email }
+    errors { field code message }
+  }
+}
+"""
+TOKEN_REFRESH = """
+mutation ($refreshToken: String!) {
+  tokenRefresh(refreshToken: $refreshToken) {
+    accessToken refreshToken
+    errors { field code message }
+  }
+}
+"""
+TOKEN_REVOKE = """
+mutation ($refreshToken: String!) {
+  tokenRevoke(refreshToken: $refreshToken) { errors { field code message } }
+}
+"""
+ME = "{ me { id email fullName isStaff emailVerified } }"
+
+
+def post(
+    client: Client,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    bearer: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, dict[str, Any]]:
+    """POST to /graphql/ with optional Authorization; return status and body."""
+    all_headers = {"Accept": JSON, **(headers or {})}
+    if bearer is not None:
+        all_headers["Authorization"] = f"Bearer {bearer}"
+    response = client.post(
+        GRAPHQL_URL,
+        data=json.dumps({"query": query, "variables": variables or {}}),
+        content_type=JSON,
+        headers=all_headers,
+    )
+    return response.status_code, response.json()
+
+
+def sign_in(client: Client, email: str, password: str = PASSWORD) -> dict[str, Any]:
+    body = gql(client, TOKEN_CREATE, {"email": email, "password": password})
+    payload: dict[str, Any] = body["data"]["tokenCreate"]
+    return payload
+
+
+def with_csrf(client: Client) -> dict[str, str]:
+    """Give the client a CSRF cookie; return the header that matches it."""
+    secret = _get_new_csrf_string()
+    client.cookies["csrftoken"] = secret
+    return {"X-CSRFToken": secret}
+
+
+def test_register_verify_sign_in_refresh_and_sign_out(
+    gql_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        body = gql(
+            gql_client,
+            REGISTER,
+            {
+                "input": {
+                    "email": "Ada@Example.com",
+                    "password": PASSWORD,
+                    "fullName": "Ada Lovelace",
+                }
+            },
+        )
+    registered = body["data"]["accountRegister"]
+    assert registered["errors"] == []
+    assert registered["user"]["email"] == "ada@example.com"
+    assert registered["user"]["fullName"] == "Ada Lovelace"
+    assert registered["user"]["isStaff"] is False
+    assert registered["user"]["emailVerified"] is False
+    (message,) = mail.outbox
+    link_token = message.body.split("verify-email?token=")[1].split()[0]
+
+    verified = gql(gql_client, VERIFY, {"token": link_token})["data"][
+        "accountVerifyEmail"
+    ]
+    assert verified == {
+        "user": {"email": "ada@example.com", "emailVerified": True},
+        "errors": [],
+    }
+
+    pair = sign_in(gql_client, "ADA@example.com")
+    assert pair["errors"] == []
+    assert pair["user"] == {"email": "ada@example.com"}
+    status, me = post(gql_client, ME, bearer=pair["accessToken"])
+    assert status == 200
+    assert me["data"]["me"] == {
+        "id": registered["user"]["id"],
+        "email": "ada@example.com",
+        "fullName": "Ada Lovelace",
+        "isStaff": False,
+        "emailVerified": True,
+    }
+
+    refreshed = gql(gql_client, TOKEN_REFRESH, {"refreshToken": pair["refreshToken"]})
+    new = refreshed["data"]["tokenRefresh"]
+    assert new["errors"] == []
+    assert post(gql_client, ME, bearer=new["accessToken"])[1]["data"]["me"][
+        "email"
+    ] == ("ada@example.com")
+
+    revoked = gql(gql_client, TOKEN_REVOKE, {"refreshToken": new["refreshToken"]})
+    assert revoked["data"]["tokenRevoke"] == {"errors": []}
+    _, after = post(gql_client, ME, bearer=new["accessToken"])
+    assert after["data"] == {"me": None}
+    assert error_codes(after) == ["INVALID_TOKEN"]
+    assert after["errors"][0]["message"] == "The access token is not valid."
+
+
+def test_verifying_twice_is_already_verified(gql_client):
+    user = UserFactory.create()
+    token = tokens.verification_token_make(
+        user_id=user.pk, email=user.email, now=timezone.now()
+    )
+    gql(gql_client, VERIFY, {"token": token})
+
+    body = gql(gql_client, VERIFY, {"token": token})
+
+    assert body["data"]["accountVerifyEmail"] == {
+        "user": None,
+        "errors": [
+            {
+                "field": None,
+                "code": "ALREADY_VERIFIED",
+                "message": "This email is already verified.",
+            }
+        ],
+    }
+
+
+def test_register_reports_field_errors_in_camel_case(gql_client):
+    body = gql(
+        gql_client,
+        REGISTER,
+        {
+            "input": {
+                "email": "a@example.com",
+                "password": PASSWORD,
+                "fullName": "x" * 201,
+            }
+        },
+    )
+
+    assert body["data"]["accountRegister"] == {
+        "user": None,
+        "errors": [
+            {
+                "field": "fullName",
+                "code": "FULL_NAME_TOO_LONG",
+                "message": "Use at most 200 characters for the name.",
+            }
+        ],
+    }
+
+
+def test_register_rejects_a_taken_email_in_another_case(gql_client):
+    UserFactory.create(email="ada@example.com")
+
+    body = gql(
+        gql_client,
+        REGISTER,
+        {"input": {"email": "ADA@example.com", "password": PASSWORD}},
+    )
+
+    errors = body["data"]["accountRegister"]["errors"]
+    assert len(errors) == 1
+    assert errors[0]["code"] == "EMAIL_TAKEN"
+    assert errors[0]["field"] == "email"
+
+
+def test_register_reports_weak_passwords(gql_client):
+    body = gql(
+        gql_client,
+        REGISTER,
+        {"input": {"email": "ada@example.com", "password": "12345678"}},
+    )
+
+    errors = body["data"]["accountRegister"]["errors"]
+    assert len(errors) == 1
+    assert errors[0]["code"] == "PASSWORD_INVALID"
+    assert errors[0]["field"] == "password"
+    assert "too common" in errors[0]["message"]
+    assert "entirely numeric" in errors[0]["message"]
+
+
+def test_token_create_does_not_reveal_which_emails_have_accounts(gql_client):
+    UserFactory.create(email="ada@example.com")
+
+    unknown = sign_in(gql_client, "nobody@example.com")
+    wrong = sign_in(gql_client, "ada@example.com", "not the password")
+
+    expected = [
+        {
+            "field": None,
+            "code": "INVALID_CREDENTIALS",
+            "message": "Wrong email or password.",
+        }
+    ]
+    assert unknown["errors"] == expected
+    assert wrong["errors"] == expected
+    assert unknown["accessToken"] is None
+    assert unknown == wrong
+
+
+def test_repeated_failures_are_throttled_with_a_clear_code(gql_client):
+    user = UserFactory.create()
+    for _ in range(5):
+        assert sign_in(gql_client, user.email, "wrong")["errors"][0]["code"] == (
+            "INVALID_CREDENTIALS"
+        )
+
+    throttled = sign_in(gql_client, user.email)
+
+    assert len(throttled["errors"]) == 1
+    assert throttled["errors"][0]["code"] == "THROTTLED"
+    assert throttled["errors"][0]["message"].startswith(
+        "Too many failed sign-in attempts. Try again in "
+    )
+    assert throttled["accessToken"] is None
+
+
+def test_the_throttle_uses_the_forwarded_address_behind_trusted_proxies(
+    gql_client, settings
+):
+    settings.AUTH_TRUSTED_PROXY_HOPS = 1
+    user = UserFactory.create()
+    attacker = {"X-Forwarded-For": "203.0.113.66"}
+    for _ in range(5):
+        post(
+            gql_client,
+            TOKEN_CREATE,
+            {"email": user.email, "password": "x"},
+            headers=attacker,
+        )
+
+    _, owner = post(
+        gql_client,
+        TOKEN_CREATE,
+        {"email": user.email, "password": PASSWORD},
+        headers={"X-Forwarded-For": "192.0.2.10"},
+    )
+
+    assert owner["data"]["tokenCreate"]["errors"] == []
+
+
+def test_a_reused_refresh_token_revokes_the_session(gql_client):
+    user = UserFactory.create()
+    first = sign_in(gql_client, user.email)
+    second = gql(gql_client, TOKEN_REFRESH, {"refreshToken": first["refreshToken"]})[
+        "data"
+    ]["tokenRefresh"]
+
+    reused = gql(gql_client, TOKEN_REFRESH, {"refreshToken": first["refreshToken"]})
+
+    errors = reused["data"]["tokenRefresh"]["errors"]
+    assert len(errors) == 1
+    assert errors[0]["code"] == "TOKEN_REUSED"
+    assert reused["data"]["tokenRefresh"]["accessToken"] is None
+    _, me = post(gql_client, ME, bearer=second["accessToken"])
+    assert error_codes(me) == ["INVALID_TOKEN"]
+    again = gql(gql_client, TOKEN_REFRESH, {"refreshToken": second["refreshToken"]})
+    assert again["data"]["tokenRefresh"]["errors"][0]["code"] == "INVALID_TOKEN"
+
+
+def test_revoking_an_unknown_token_is_an_error(gql_client):
+    body = gql(gql_client, TOKEN_REVOKE, {"refreshToken": "fsr_nope"})
+
+    assert body["data"]["tokenRevoke"]["errors"] == [
+        {"field": None, "code": "INVALID_TOKEN", "message": "The token is not valid."}
+    ]
+
+
+def test_me_is_null_for_anonymous_requests(gql_client):
+    assert gql(gql_client, ME)["data"] == {"me": None}
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Bearer fsa_unknown", "Bearer ", "Basic dXNlcjpwYXNz", "fsa_no_scheme"],
+    ids=["unknown_case", "empty_case", "basic_case", "no_scheme_case"],
+)
+def test_a_bad_authorization_header_is_an_error_not_anonymous(gql_client, header):
+    _, body = post(gql_client, ME, headers={"Authorization": header})
+
+    assert body["data"] == {"me": None}
+    assert error_codes(body) == ["INVALID_TOKEN"]
+
+
+def test_a_refresh_token_is_not_accepted_as_a_bearer_token(gql_client):
+    pair = sign_in(gql_client, UserFactory.create().email)
+
+    _, body = post(gql_client, ME, bearer=pair["refreshToken"])
+
+    assert error_codes(body) == ["INVALID_TOKEN"]
+
+
+def test_me_with_a_bearer_token_costs_one_query(gql_client):
+    pair = sign_in(gql_client, UserFactory.create().email)
+
+    with assert_num_queries(1):
+        status, body = post(
+            gql_client,
+            "{ a: me { email } b: me { isStaff } }",
+            bearer=pair["accessToken"],
+        )
+
+    assert status == 200
+    assert body["data"]["a"]["email"]
+
+
+def test_catalog_queries_with_a_bearer_token_do_not_look_up_the_user(gql_client):
+    pair = sign_in(gql_client, UserFactory.create().email)
+
+    with assert_num_queries(1):
+        post(
+            gql_client,
+            "{ products(first: 5) { edges { node { name } } } }",
+            bearer=pair["accessToken"],
+        )
+
+
+def test_a_mutation_error_list_is_built_without_queries(gql_client):
+    with assert_num_queries(0):
+        body = gql(
+            gql_client,
+            REGISTER,
+            {"input": {"email": "not-an-email", "password": PASSWORD}},
+        )
+
+    assert [e["code"] for e in body["data"]["accountRegister"]["errors"]] == [
+        "INVALID_EMAIL"
+    ]
+
+
+# Sessions (GraphiQL, the admin) and how they meet bearer tokens ----------------
+
+
+def test_a_session_user_with_a_csrf_token_is_me(gql_client):
+    user = UserFactory.create(staff=True)
+    gql_client.force_login(user)
+
+    status, body = post(gql_client, ME, headers=with_csrf(gql_client))
+
+    assert status == 200
+    assert body["data"]["me"]["email"] == user.email
+    assert body["data"]["me"]["isStaff"] is True
+
+
+def test_a_session_post_without_a_csrf_token_is_refused(gql_client):
+    gql_client.force_login(UserFactory.create())
+
+    status, body = post(gql_client, ME)
+
+    assert status == 403
+    assert error_codes(body) == ["CSRF_FAILED"]
+
+
+def test_a_session_cookie_needs_csrf_even_with_a_valid_bearer_token(gql_client):
+    """A bearer token does not exempt a request that carries the session cookie.
+
+    The CSRF check runs before the token is read and whenever the cookie is
+    sent: that keeps one simple rule, and API clients hold no cookie anyway.
+    """
+    pair = sign_in(gql_client, UserFactory.create().email)
+    gql_client.force_login(UserFactory.create())
+
+    status, body = post(gql_client, ME, bearer=pair["accessToken"])
+
+    assert status == 403
+    assert error_codes(body) == ["CSRF_FAILED"]
+
+
+def test_a_bearer_token_wins_over_the_session(gql_client):
+    api_user = UserFactory.create()
+    pair = sign_in(gql_client, api_user.email)
+    gql_client.force_login(UserFactory.create(staff=True))
+
+    _, body = post(
+        gql_client, ME, bearer=pair["accessToken"], headers=with_csrf(gql_client)
+    )
+
+    assert body["data"]["me"]["email"] == api_user.email
+    assert body["data"]["me"]["isStaff"] is False
+
+
+def test_a_bad_bearer_token_never_falls_back_to_the_session(gql_client):
+    gql_client.force_login(UserFactory.create(staff=True))
+
+    _, body = post(gql_client, ME, bearer="fsa_revoked", headers=with_csrf(gql_client))
+
+    assert body["data"] == {"me": None}
+    assert error_codes(body) == ["INVALID_TOKEN"]
+
+
+# Permission classes -------------------------------------------------------------
+
+
+@strawberry.type
+class _GatedQuery:
+    @strawberry.field(permission_classes=[IsAuthenticated])  # type: ignore[untyped-decorator]
+    def members_only(self, info: Info) -> str:
+        return "members"
+
+    @strawberry.field(permission_classes=[IsStaff])  # type: ignore[untyped-decorator]
+    def staff_only(self, info: Info) -> str:
+        return "staff"
+
+
+_GATED = strawberry.Schema(query=_GatedQuery)
+
+
+def _run_gated(query: str, *, authorization: str | None = None) -> Any:
+    headers = {"Authorization": authorization} if authorization else {}
+    request = RequestFactory().post(GRAPHQL_URL, headers=headers)
+
+    async def anonymous() -> AnonymousUser:
+        return AnonymousUser()
+
+    request.auser = anonymous  # what AuthenticationMiddleware attaches
+    context = Context(request=request, response=HttpResponse(), request_id=None)
+    return async_to_sync(_GATED.execute)(query, context_value=context)
+
+
+@pytest.mark.django_db
+def test_is_authenticated_denies_anonymous_requests():
+    result = _run_gated("{ membersOnly }")
+
+    assert result.data is None
+    (error,) = result.errors
+    assert error.message == "Sign in first: send a bearer access token."
+    assert error.extensions == {"code": "UNAUTHENTICATED"}
+
+
+@pytest.mark.django_db
+def test_is_authenticated_allows_a_bearer_user():
+    pair = signed_in(UserFactory.create())
+
+    result = _run_gated("{ membersOnly }", authorization=f"Bearer {pair.access_token}")
+
+    assert result.errors is None
+    assert result.data == {"membersOnly": "members"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["anonymous_case", "customer_case"])
+def test_is_staff_denies_everyone_but_staff(who):
+    authorization = None
+    if who == "customer_case":
+        authorization = f"Bearer {signed_in(UserFactory.create()).access_token}"
+
+    result = _run_gated("{ staffOnly }", authorization=authorization)
+
+    assert result.data is None
+    (error,) = result.errors
+    assert error.message == "Only staff may see this."
+    assert error.extensions == {"code": "FORBIDDEN"}
+
+
+@pytest.mark.django_db
+def test_is_staff_allows_staff():
+    pair = signed_in(UserFactory.create(staff=True))
+
+    result = _run_gated("{ staffOnly }", authorization=f"Bearer {pair.access_token}")
+
+    assert result.data == {"staffOnly": "staff"}
