@@ -9,3 +9,38 @@ class TimeStamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class IdempotencyRecord(models.Model):
+    """One state-changing request, remembered so that a retry replays it.
+
+    Scoped by (operation, owner, key): the same key may be reused by another
+    customer or for another operation. The row is written in the same
+    transaction as the work it records, so a committed row always holds the
+    response and a failed request leaves no row behind.
+    """
+
+    operation = models.CharField(max_length=100)
+    owner = models.CharField(
+        max_length=100, help_text="Who sent the request, e.g. 'user:42'."
+    )
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(
+        max_length=64, help_text="SHA-256 of the canonical JSON of the request."
+    )
+    response = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operation", "owner", "key"],
+                name="core_idempotency_unique_scope",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["created_at"], name="core_idempotency_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.owner} {self.key}"

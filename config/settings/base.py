@@ -94,5 +94,6 @@ from config.settings.auth import *  # noqa: E402, F403
 from config.settings.email import *  # noqa: E402, F403
 from config.settings.graphql import *  # noqa: E402, F403
 from config.settings.logging import *  # noqa: E402, F403
+from config.settings.orders import *  # noqa: E402, F403
 from config.settings.security import *  # noqa: E402, F403
 from config.settings.tasks import *  # noqa: E402, F403

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from apps.core.models import TimeStamped
+from apps.core.money import CURRENCY_CHOICES, MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+from apps.orders.status import OrderStatus
+
+
+def _money() -> models.DecimalField[Decimal, Decimal]:
+    return models.DecimalField(
+        max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES
+    )
+
+
+class Order(TimeStamped):
+    """A customer's purchase: its lines, totals and where it ships."""
+
+    number = models.CharField(
+        max_length=20, unique=True, help_text="Readable reference, e.g. FS-7KQ2M-9XW3D."
+    )
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
+    status = models.CharField(
+        max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING_PAYMENT
+    )
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    subtotal = _money()
+    shipping_total = _money()
+    total = _money()
+    shipping_address = models.JSONField(help_text="Snapshot taken at purchase.")
+    idempotency_key = models.CharField(max_length=255)
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an unpaid order is cancelled."
+    )
+
+    class Meta:
+        constraints = [
+            # A second line of defence behind apps.core.idempotency.
+            models.UniqueConstraint(
+                fields=["customer", "idempotency_key"],
+                name="orders_order_unique_idempotency_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(subtotal__gte=0)
+                & Q(shipping_total__gte=0)
+                & Q(total__gte=0),
+                name="orders_order_totals_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=OrderStatus.values),
+                name="orders_order_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["customer", "created_at", "id"], name="orders_customer_created"
+            ),
+            models.Index(fields=["created_at", "id"], name="orders_created"),
+            models.Index(fields=["status", "expires_at"], name="orders_status_expires"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderLine(models.Model):
+    """Units of one variant in an order, priced and named as at purchase."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    # Kept nullable: a variant removed from the catalog leaves its snapshot.
+    variant = models.ForeignKey(
+        "catalog.ProductVariant",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="order_lines",
+    )
+    product_name = models.CharField(max_length=200)
+    variant_sku = models.CharField(max_length=64)
+    size = models.CharField(max_length=16)
+    colour = models.CharField(max_length=32)
+    quantity = models.PositiveIntegerField()
+    unit_price = _money()
+    line_total = _money()
+
+    class Meta:
+        ordering = ("order", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "variant"], name="orders_line_unique_variant"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="orders_line_quantity_positive"
+            ),
+            models.CheckConstraint(
+                # No equality check on line_total: SQLite compares decimals
+                # as floats, so unit_price * quantity may differ in the last bit.
+                condition=Q(unit_price__gte=0) & Q(line_total__gte=0),
+                name="orders_line_prices_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.variant_sku}"
+
+
+class OrderStatusChange(models.Model):
+    """One transition of an order's status: the audit trail, never edited."""
+
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(
+        max_length=20,
+        choices=OrderStatus.choices,
+        blank=True,
+        help_text="Empty for the row that records the order's creation.",
+    )
+    to_status = models.CharField(max_length=20, choices=OrderStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty when the system made the change (expiry, payments).",
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ("order", "created_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.from_status} -> {self.to_status}"
+
+
+class OrderEmail(models.Model):
+    """An email sent about an order; unique per kind so a retry sends none."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "RECEIVED", "Order received"
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "kind"], name="orders_email_unique_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.order_id}"

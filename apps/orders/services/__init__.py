@@ -1,0 +1,23 @@
+"""Order writes. Each public function is a transaction boundary."""
+
+from apps.orders.services.expiry import orders_expire
+from apps.orders.services.notifications import order_received_email_send
+from apps.orders.services.placement import LineInput, ShippingAddress, order_place
+from apps.orders.services.transitions import (
+    order_cancel,
+    order_fulfil,
+    order_mark_paid,
+    order_refund,
+)
+
+__all__ = [
+    "LineInput",
+    "ShippingAddress",
+    "order_cancel",
+    "order_fulfil",
+    "order_mark_paid",
+    "order_place",
+    "order_received_email_send",
+    "order_refund",
+    "orders_expire",
+]

@@ -1,0 +1,430 @@
+"""Order placement: validate everything, then reserve stock and record it."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Sum
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.catalog import stock
+from apps.core import idempotency
+from apps.core.money import MONEY_MAX, quantize_money
+from apps.orders import events, locks, models
+from apps.orders.errors import (
+    ErrorDetail,
+    OrderBusyError,
+    OrderErrorCode,
+    OrderValidationError,
+)
+from apps.orders.status import OrderStatus
+from apps.orders.transactions import with_conflict_retries
+
+OPERATION = "order_place"
+# Crockford's base32 without I, L, O, U: nothing to misread over the phone.
+_NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LineInput:
+    """Units of one variant that the customer wants."""
+
+    variant_id: int
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShippingAddress:
+    """Where the order ships; `country` is an ISO 3166-1 alpha-2 code."""
+
+    full_name: str
+    line1: str
+    city: str
+    postal_code: str
+    country: str
+    line2: str = ""
+    phone: str = ""
+
+
+# field -> (required, max length)
+_ADDRESS_RULES = {
+    "full_name": (True, 200),
+    "line1": (True, 200),
+    "line2": (False, 200),
+    "city": (True, 100),
+    "postal_code": (True, 20),
+    "country": (True, 2),
+    "phone": (False, 32),
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Plan:
+    """A validated order, ready to be written."""
+
+    customer_id: int
+    lines: tuple[LineInput, ...]
+    variants: dict[int, stock.SaleVariant]
+    address: ShippingAddress
+    currency: str
+    idempotency_key: str
+
+
+def order_place(
+    *,
+    customer_id: int,
+    lines: Sequence[LineInput],
+    shipping_address: ShippingAddress,
+    idempotency_key: str,
+    now: datetime | None = None,
+) -> models.Order:
+    """Place an order: reserve its stock and leave it awaiting payment.
+
+    Everything is validated before anything is written, and every problem
+    is reported at once. The order, its lines, its first status change, the
+    stock reservation and the idempotency record commit in one transaction;
+    after commit an OrderCreated event enqueues the "order received" email.
+    Deadlocks and serialization failures are retried here, invisibly.
+
+    Args:
+        customer_id: The signed-in customer placing the order.
+        lines: Variants and quantities, at most one line per variant; errors
+            refer to them by 0-based index (`lines.2.quantity`).
+        shipping_address: Snapshotted onto the order.
+        idempotency_key: Chosen by the client, unique per customer. The same
+            key with the same lines and address returns the first order
+            (even after stock ran out); with anything else it is refused.
+        now: The current time (tests); the order expires
+            `settings.ORDERS_PAYMENT_WINDOW` after it.
+
+    Raises:
+        OrderValidationError: every problem with the input, each with its
+            code and field: EMPTY_ORDER, INVALID_QUANTITY,
+            LINE_LIMIT_EXCEEDED, DUPLICATE_LINE, UNKNOWN_VARIANT,
+            NOT_PUBLISHED, INSUFFICIENT_STOCK, MIXED_CURRENCY,
+            INVALID_ADDRESS, OPEN_UNITS_LIMIT_EXCEEDED, CUSTOMER_NOT_FOUND.
+        OrderBusyError: STOCK_BUSY when stock rows stayed locked past
+            `settings.STOCK_LOCK_TIMEOUT`; the client may retry.
+        IdempotencyError: IDEMPOTENCY_KEY_REUSED, INVALID_IDEMPOTENCY_KEY.
+    """
+    now = now or timezone.now()
+    lines = tuple(lines)
+    scope = idempotency.IdempotencyScope(
+        operation=OPERATION, owner=f"user:{customer_id}", key=idempotency_key
+    )
+    request = {
+        "lines": [[line.variant_id, line.quantity] for line in lines],
+        "shipping_address": asdict(shipping_address),
+    }
+    stored = idempotency.idempotency_lookup(scope=scope, request=request, now=now)
+    if stored is not None:
+        return models.Order.objects.get(pk=stored["order_id"])
+    try:
+        plan = _validate(
+            customer_id=customer_id,
+            lines=lines,
+            address=shipping_address,
+            idempotency_key=idempotency_key,
+            now=now,
+        )
+    except OrderValidationError:
+        # A racing duplicate may have committed since the lookup and taken
+        # the last units: then its order is the answer, not the error.
+        stored = idempotency.idempotency_lookup(scope=scope, request=request, now=now)
+        if stored is not None:
+            return models.Order.objects.get(pk=stored["order_id"])
+        raise
+
+    created: list[models.Order] = []
+
+    def execute() -> idempotency.JSONObject:
+        order = _order_create(plan, now=now)
+        created.append(order)
+        return {"order_id": order.pk}
+
+    def attempt() -> idempotency.JSONObject:
+        created.clear()
+        return idempotency.idempotent_call(
+            scope=scope, request=request, execute=execute, now=now
+        ).response
+
+    response = with_conflict_retries(attempt)
+    if created:
+        return created[0]
+    return models.Order.objects.get(pk=response["order_id"])
+
+
+def _validate(
+    *,
+    customer_id: int,
+    lines: tuple[LineInput, ...],
+    address: ShippingAddress,
+    idempotency_key: str,
+    now: datetime,
+) -> _Plan:
+    """Check the request against the catalog without writing; report all."""
+    details: list[ErrorDetail] = []
+    if not User.objects.filter(pk=customer_id, is_active=True).exists():
+        details.append(
+            ErrorDetail(
+                code=OrderErrorCode.CUSTOMER_NOT_FOUND,
+                message="No active customer has this ID.",
+                field="customer_id",
+            )
+        )
+    details.extend(_address_problems(address))
+    variants = stock.sale_variants_by_ids(line.variant_id for line in lines)
+    details.extend(_line_problems(lines, variants))
+    currencies = {
+        variants[line.variant_id].currency
+        for line in lines
+        if line.variant_id in variants
+    }
+    if len(currencies) > 1:
+        details.append(
+            ErrorDetail(
+                code=OrderErrorCode.MIXED_CURRENCY,
+                message="All items of an order must be sold in one currency.",
+                field="lines",
+            )
+        )
+    details.extend(
+        _open_units_problems(
+            customer_id, sum(max(line.quantity, 0) for line in lines), now=now
+        )
+    )
+    if details:
+        raise OrderValidationError(details)
+    return _Plan(
+        customer_id=customer_id,
+        lines=lines,
+        variants=variants,
+        address=address,
+        currency=currencies.pop(),
+        idempotency_key=idempotency_key,
+    )
+
+
+def _line_problems(
+    lines: tuple[LineInput, ...], variants: dict[int, stock.SaleVariant]
+) -> list[ErrorDetail]:
+    if not lines:
+        return [
+            ErrorDetail(
+                code=OrderErrorCode.EMPTY_ORDER,
+                message="An order needs at least one line.",
+                field="lines",
+            )
+        ]
+    details = []
+    cap = settings.ORDERS_MAX_UNITS_PER_LINE
+    seen: set[int] = set()
+    for index, line in enumerate(lines):
+        at = f"lines.{index}"
+        variant = variants.get(line.variant_id)
+        if line.variant_id in seen:
+            details.append(
+                ErrorDetail(
+                    code=OrderErrorCode.DUPLICATE_LINE,
+                    message="This variant is already on another line.",
+                    field=f"{at}.variant_id",
+                )
+            )
+        seen.add(line.variant_id)
+        if variant is None:
+            details.append(
+                ErrorDetail(
+                    code=OrderErrorCode.UNKNOWN_VARIANT,
+                    message="No product variant has this ID.",
+                    field=f"{at}.variant_id",
+                )
+            )
+        elif not variant.is_published:
+            details.append(
+                ErrorDetail(
+                    code=OrderErrorCode.NOT_PUBLISHED,
+                    message="This product is not for sale.",
+                    field=f"{at}.variant_id",
+                )
+            )
+        if line.quantity < 1:
+            details.append(
+                ErrorDetail(
+                    code=OrderErrorCode.INVALID_QUANTITY,
+                    message="The quantity must be at least 1.",
+                    field=f"{at}.quantity",
+                )
+            )
+        elif line.quantity > cap:
+            details.append(
+                ErrorDetail(
+                    code=OrderErrorCode.LINE_LIMIT_EXCEEDED,
+                    message=f"At most {cap} units of one item per order.",
+                    field=f"{at}.quantity",
+                )
+            )
+        elif variant is not None and variant.available < line.quantity:
+            details.append(_insufficient(index, max(variant.available, 0)))
+    return details
+
+
+def _insufficient(index: int, available: int) -> ErrorDetail:
+    return ErrorDetail(
+        code=OrderErrorCode.INSUFFICIENT_STOCK,
+        message=f"Only {available} units are available.",
+        field=f"lines.{index}.quantity",
+    )
+
+
+def _address_problems(address: ShippingAddress) -> list[ErrorDetail]:
+    details = []
+    for name, (required, max_length) in _ADDRESS_RULES.items():
+        value: str = getattr(address, name)
+        message = None
+        if required and not value.strip():
+            message = "This field is required."
+        elif len(value) > max_length:
+            message = f"At most {max_length} characters."
+        elif name == "country" and not (
+            len(value) == max_length and value.isascii() and value.isupper()
+        ):
+            message = "A two-letter ISO 3166-1 country code, e.g. GB."
+        if message:
+            details.append(
+                ErrorDetail(
+                    code=OrderErrorCode.INVALID_ADDRESS,
+                    message=message,
+                    field=f"shipping_address.{name}",
+                )
+            )
+    return details
+
+
+def _open_units(customer_id: int, *, now: datetime) -> int:
+    """Units on the customer's unpaid orders that still hold stock."""
+    units: int | None = models.OrderLine.objects.filter(
+        order__customer_id=customer_id,
+        order__status=OrderStatus.PENDING_PAYMENT,
+        order__expires_at__gt=now,
+    ).aggregate(units=Sum("quantity"))["units"]
+    return units or 0
+
+
+def _open_units_problems(
+    customer_id: int, adding: int, *, now: datetime
+) -> list[ErrorDetail]:
+    cap = settings.ORDERS_MAX_OPEN_UNITS_PER_CUSTOMER
+    if _open_units(customer_id, now=now) + adding <= cap:
+        return []
+    return [
+        ErrorDetail(
+            code=OrderErrorCode.OPEN_UNITS_LIMIT_EXCEEDED,
+            message=f"At most {cap} units may await payment at once; "
+            "pay for or cancel an open order first.",
+            field="lines",
+        )
+    ]
+
+
+def _order_create(plan: _Plan, *, now: datetime) -> models.Order:
+    """Write the order under locks. Must run inside a transaction."""
+    if not locks.customer_lock(plan.customer_id):
+        raise OrderValidationError(
+            [
+                ErrorDetail(
+                    code=OrderErrorCode.CUSTOMER_NOT_FOUND,
+                    message="No active customer has this ID.",
+                    field="customer_id",
+                )
+            ]
+        )
+    # Re-checked under the customer lock: two racing orders of one customer
+    # would otherwise both pass the pre-check.
+    adding = sum(line.quantity for line in plan.lines)
+    problems = _open_units_problems(plan.customer_id, adding, now=now)
+    if problems:
+        raise OrderValidationError(problems)
+    try:
+        stock.stock_reserve(
+            lines=[
+                stock.StockLine(variant_id=line.variant_id, quantity=line.quantity)
+                for line in plan.lines
+            ]
+        )
+    except stock.InsufficientStockError as exc:
+        short = set(exc.variant_ids)
+        raise OrderValidationError(
+            [
+                _insufficient(index, 0)
+                for index, line in enumerate(plan.lines)
+                if line.variant_id in short
+            ]
+        ) from exc
+    except stock.StockBusyError as exc:
+        raise OrderBusyError from exc
+
+    priced = [
+        (line, plan.variants[line.variant_id].price * line.quantity)
+        for line in plan.lines
+    ]
+    subtotal = quantize_money(sum((total for _, total in priced), Decimal(0)))
+    if subtotal > MONEY_MAX:
+        raise OrderValidationError(
+            [
+                ErrorDetail(
+                    code=OrderErrorCode.INVALID_QUANTITY,
+                    message="The order total is too large.",
+                    field="lines",
+                )
+            ]
+        )
+    order = models.Order.objects.create(
+        number=_number_new(),
+        customer_id=plan.customer_id,
+        status=OrderStatus.PENDING_PAYMENT,
+        currency=plan.currency,
+        subtotal=subtotal,
+        shipping_total=Decimal("0.00"),
+        total=subtotal,
+        shipping_address=asdict(plan.address),
+        idempotency_key=plan.idempotency_key,
+        expires_at=now + settings.ORDERS_PAYMENT_WINDOW,
+    )
+    models.OrderLine.objects.bulk_create(
+        models.OrderLine(
+            order=order,
+            variant_id=line.variant_id,
+            product_name=plan.variants[line.variant_id].product_name,
+            variant_sku=plan.variants[line.variant_id].sku,
+            size=plan.variants[line.variant_id].size,
+            colour=plan.variants[line.variant_id].colour,
+            quantity=line.quantity,
+            unit_price=plan.variants[line.variant_id].price,
+            line_total=quantize_money(total),
+        )
+        for line, total in priced
+    )
+    models.OrderStatusChange.objects.create(
+        order=order,
+        from_status="",
+        to_status=OrderStatus.PENDING_PAYMENT,
+        actor_id=plan.customer_id,
+        reason="placed",
+        created_at=now,
+    )
+    events.order_created_publish(
+        events.OrderCreated(order_id=order.pk, customer_id=plan.customer_id)
+    )
+    return order
+
+
+def _number_new() -> str:
+    """A random readable order number: FS-XXXXX-XXXXX (50 bits)."""
+    chars = "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(10))
+    return f"FS-{chars[:5]}-{chars[5:]}"

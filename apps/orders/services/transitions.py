@@ -1,0 +1,208 @@
+"""Status changes after placement: cancel, pay, fulfil, refund.
+
+Each change locks the order row, checks the status machine
+(`apps.orders.status`), moves the stock that goes with it and writes the
+audit row, all in one transaction: a refused or failed change leaves
+nothing behind.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.catalog import stock
+from apps.core import idempotency
+from apps.orders import locks, models
+from apps.orders.errors import (
+    IllegalTransitionError,
+    OrderBusyError,
+    OrderNotFoundError,
+)
+from apps.orders.status import OrderStatus, transition_allowed
+from apps.orders.transactions import with_conflict_retries
+
+CANCEL_OPERATION = "order_cancel"
+
+
+def order_cancel(
+    *, order_id: int, actor_id: int, idempotency_key: str | None = None
+) -> models.Order:
+    """Cancel an unpaid order and return its reserved units to sale.
+
+    The customer may cancel their own order, staff any order. Another
+    customer's order is reported exactly like a missing one.
+
+    Args:
+        order_id: The order to cancel.
+        actor_id: The signed-in user asking (the customer, or staff).
+        idempotency_key: Optional. A retry with the same key returns the
+            cancelled order instead of ILLEGAL_TRANSITION.
+
+    Raises:
+        OrderNotFoundError: ORDER_NOT_FOUND (missing, or not the actor's).
+        IllegalTransitionError: ILLEGAL_TRANSITION unless PENDING_PAYMENT.
+        OrderBusyError: STOCK_BUSY when stock rows stayed locked too long.
+        IdempotencyError: IDEMPOTENCY_KEY_REUSED, INVALID_IDEMPOTENCY_KEY.
+    """
+    actor = User.objects.filter(pk=actor_id, is_active=True).first()
+
+    def cancel() -> models.Order:
+        with transaction.atomic():
+            order = locks.orders_for_update([order_id]).first()
+            if order is None or actor is None:
+                raise OrderNotFoundError
+            if not actor.is_staff and order.customer_id != actor.pk:
+                raise OrderNotFoundError
+            reason = "cancelled by staff" if actor.is_staff else "cancelled by customer"
+            transition_apply(
+                order, OrderStatus.CANCELLED, actor_id=actor.pk, reason=reason
+            )
+            reservation_release(order)
+            return order
+
+    if idempotency_key is None:
+        return with_conflict_retries(cancel)
+    scope = idempotency.IdempotencyScope(
+        operation=CANCEL_OPERATION, owner=f"user:{actor_id}", key=idempotency_key
+    )
+
+    def attempt() -> idempotency.JSONObject:
+        return idempotency.idempotent_call(
+            scope=scope,
+            request={"order_id": order_id},
+            execute=lambda: {"order_id": cancel().pk},
+        ).response
+
+    response = with_conflict_retries(attempt)
+    return models.Order.objects.get(pk=response["order_id"])
+
+
+def order_mark_paid(
+    *, order_id: int, actor_id: int | None = None, now: datetime | None = None
+) -> models.Order:
+    """Record that an unpaid order was paid: its reserved units become sold.
+
+    Called by the payments domain once a capture succeeds.
+
+    Raises:
+        OrderNotFoundError: ORDER_NOT_FOUND.
+        IllegalTransitionError: ILLEGAL_TRANSITION unless PENDING_PAYMENT.
+        OrderBusyError: STOCK_BUSY when stock rows stayed locked too long.
+    """
+
+    def pay() -> models.Order:
+        with transaction.atomic():
+            order = _locked(order_id)
+            transition_apply(
+                order, OrderStatus.PAID, actor_id=actor_id, reason="paid", now=now
+            )
+            try:
+                stock.stock_commit(lines=_stock_lines(order))
+            except stock.StockBusyError as exc:
+                raise OrderBusyError from exc
+            return order
+
+    return with_conflict_retries(pay)
+
+
+def order_fulfil(
+    *, order_id: int, actor_id: int | None = None, now: datetime | None = None
+) -> models.Order:
+    """Record that a paid order was shipped.
+
+    Raises:
+        OrderNotFoundError: ORDER_NOT_FOUND.
+        IllegalTransitionError: ILLEGAL_TRANSITION unless PAID.
+    """
+    return _simple_transition(
+        order_id, OrderStatus.FULFILLED, actor_id=actor_id, reason="fulfilled", now=now
+    )
+
+
+def order_refund(
+    *, order_id: int, actor_id: int | None = None, now: datetime | None = None
+) -> models.Order:
+    """Record that a paid order was refunded (the money, by payments).
+
+    Stock is not touched: returned goods are restocked by a stock count.
+
+    Raises:
+        OrderNotFoundError: ORDER_NOT_FOUND.
+        IllegalTransitionError: ILLEGAL_TRANSITION unless PAID.
+    """
+    return _simple_transition(
+        order_id, OrderStatus.REFUNDED, actor_id=actor_id, reason="refunded", now=now
+    )
+
+
+def _simple_transition(
+    order_id: int,
+    target: OrderStatus,
+    *,
+    actor_id: int | None,
+    reason: str,
+    now: datetime | None,
+) -> models.Order:
+    def change() -> models.Order:
+        with transaction.atomic():
+            order = _locked(order_id)
+            transition_apply(order, target, actor_id=actor_id, reason=reason, now=now)
+            return order
+
+    return with_conflict_retries(change)
+
+
+def _locked(order_id: int) -> models.Order:
+    order = locks.orders_for_update([order_id]).first()
+    if order is None:
+        raise OrderNotFoundError
+    return order
+
+
+def transition_apply(
+    order: models.Order,
+    target: OrderStatus,
+    *,
+    actor_id: int | None,
+    reason: str,
+    now: datetime | None = None,
+) -> None:
+    """Move a locked order to `target` and audit it; refuse illegal moves.
+
+    Raises:
+        IllegalTransitionError: ILLEGAL_TRANSITION; nothing was changed.
+    """
+    if not transition_allowed(order.status, target):
+        raise IllegalTransitionError(current=order.status, target=target)
+    previous = order.status
+    order.status = target
+    order.save(update_fields=["status", "updated_at"])
+    models.OrderStatusChange.objects.create(
+        order=order,
+        from_status=previous,
+        to_status=target,
+        actor_id=actor_id,
+        reason=reason,
+        created_at=now or timezone.now(),
+    )
+
+
+def _stock_lines(order: models.Order) -> list[stock.StockLine]:
+    return [
+        stock.StockLine(variant_id=variant_id, quantity=quantity)
+        for variant_id, quantity in order.lines.filter(
+            variant_id__isnull=False
+        ).values_list("variant_id", "quantity")
+    ]
+
+
+def reservation_release(order: models.Order) -> None:
+    """Return a cancelled order's reserved units. Inside the transaction."""
+    try:
+        stock.stock_release(lines=_stock_lines(order))
+    except stock.StockBusyError as exc:
+        raise OrderBusyError from exc

@@ -1,0 +1,220 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from apps.core.idempotency import (
+    IdempotencyError,
+    IdempotencyErrorCode,
+    IdempotencyScope,
+    idempotency_lookup,
+    idempotency_records_purge,
+    idempotent_call,
+    request_fingerprint,
+)
+from apps.core.models import IdempotencyRecord
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+SCOPE = IdempotencyScope(operation="accountRegister", owner="anon:abc", key="k1")
+
+
+class Counter:
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        return {"user": {"id": "VXNlcjox"}, "errors": [], "call": self.calls}
+
+
+def test_the_fingerprint_ignores_key_order_but_not_list_order():
+    assert request_fingerprint({"a": 1, "b": [1, 2]}) == request_fingerprint(
+        {"b": [1, 2], "a": 1}
+    )
+    assert request_fingerprint({"b": [1, 2]}) != request_fingerprint({"b": [2, 1]})
+    assert request_fingerprint({"p": Decimal("1.50")}) == request_fingerprint(
+        {"p": "1.50"}
+    )
+
+
+@pytest.mark.django_db
+def test_the_first_call_executes_and_stores_its_response():
+    execute = Counter()
+
+    result = idempotent_call(
+        scope=SCOPE, request={"email": "a@x"}, execute=execute, now=NOW
+    )
+
+    assert result.replayed is False
+    assert result.response["call"] == 1
+    record = IdempotencyRecord.objects.get()
+    assert (record.operation, record.owner, record.key) == (
+        "accountRegister",
+        "anon:abc",
+        "k1",
+    )
+    assert record.response == result.response
+    assert record.request_hash == request_fingerprint({"email": "a@x"})
+    assert record.created_at == NOW
+
+
+@pytest.mark.django_db
+def test_the_same_key_and_request_replay_without_executing():
+    execute = Counter()
+    idempotent_call(scope=SCOPE, request={"email": "a@x"}, execute=execute, now=NOW)
+
+    again = idempotent_call(
+        scope=SCOPE,
+        request={"email": "a@x"},
+        execute=execute,
+        now=NOW + timedelta(hours=23),
+    )
+
+    assert again.replayed is True
+    assert again.response["call"] == 1
+    assert execute.calls == 1
+    assert (
+        idempotency_lookup(scope=SCOPE, request={"email": "a@x"}, now=NOW)
+        == again.response
+    )
+
+
+@pytest.mark.django_db
+def test_the_same_key_with_another_request_is_refused():
+    execute = Counter()
+    idempotent_call(scope=SCOPE, request={"email": "a@x"}, execute=execute, now=NOW)
+
+    with pytest.raises(IdempotencyError) as excinfo:
+        idempotent_call(scope=SCOPE, request={"email": "b@x"}, execute=execute, now=NOW)
+    with pytest.raises(IdempotencyError):
+        idempotency_lookup(scope=SCOPE, request={"email": "b@x"}, now=NOW)
+
+    assert excinfo.value.code == IdempotencyErrorCode.IDEMPOTENCY_KEY_REUSED
+    assert execute.calls == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "other",
+    [
+        IdempotencyScope(operation="orderCancel", owner="anon:abc", key="k1"),
+        IdempotencyScope(operation="accountRegister", owner="anon:def", key="k1"),
+    ],
+    ids=["other_operation_case", "other_owner_case"],
+)
+def test_keys_are_scoped_by_operation_and_owner(other):
+    execute = Counter()
+    idempotent_call(scope=SCOPE, request={"email": "a@x"}, execute=execute, now=NOW)
+
+    result = idempotent_call(
+        scope=other, request={"email": "b@x"}, execute=execute, now=NOW
+    )
+
+    assert result.replayed is False
+    assert execute.calls == 2
+
+
+@pytest.mark.django_db
+def test_a_failing_execution_stores_nothing_and_frees_the_key():
+    def fail():
+        IdempotencyRecord.objects.create(
+            operation="side", owner="effect", key="x", request_hash="h", created_at=NOW
+        )
+        raise IdempotencyError(IdempotencyErrorCode.INVALID_IDEMPOTENCY_KEY, "boom")
+
+    with pytest.raises(IdempotencyError):
+        idempotent_call(scope=SCOPE, request={"email": "a@x"}, execute=fail, now=NOW)
+
+    assert IdempotencyRecord.objects.count() == 0
+    result = idempotent_call(
+        scope=SCOPE, request={"email": "b@x"}, execute=Counter(), now=NOW
+    )
+    assert result.replayed is False
+
+
+@pytest.mark.django_db
+def test_a_record_past_the_retention_no_longer_replays(settings):
+    settings.IDEMPOTENCY_RETENTION = timedelta(hours=24)
+    execute = Counter()
+    idempotent_call(scope=SCOPE, request={"email": "a@x"}, execute=execute, now=NOW)
+    later = NOW + timedelta(hours=24, seconds=1)
+
+    assert idempotency_lookup(scope=SCOPE, request={"email": "b@x"}, now=later) is None
+    result = idempotent_call(
+        scope=SCOPE, request={"email": "b@x"}, execute=execute, now=later
+    )
+
+    assert result.replayed is False
+    assert execute.calls == 2
+    assert IdempotencyRecord.objects.get().created_at == later
+
+
+@pytest.mark.django_db
+def test_purge_deletes_only_records_older_than_the_retention(settings):
+    settings.IDEMPOTENCY_RETENTION = timedelta(hours=1)
+    for minutes, key in [(0, "fresh"), (59, "young"), (61, "old"), (600, "older")]:
+        IdempotencyRecord.objects.create(
+            operation="op",
+            owner="o",
+            key=key,
+            request_hash="h",
+            created_at=NOW - timedelta(minutes=minutes),
+        )
+
+    assert idempotency_records_purge(now=NOW) == 2
+    assert set(IdempotencyRecord.objects.values_list("key", flat=True)) == {
+        "fresh",
+        "young",
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "key", ["", " ", "k" * 256], ids=["empty_case", "blank_case", "long_case"]
+)
+def test_a_malformed_key_is_refused(key):
+    scope = IdempotencyScope(operation="op", owner="o", key=key)
+
+    with pytest.raises(IdempotencyError) as excinfo:
+        idempotent_call(scope=scope, request={}, execute=Counter(), now=NOW)
+
+    assert excinfo.value.code == IdempotencyErrorCode.INVALID_IDEMPOTENCY_KEY
+    assert excinfo.value.message == "The idempotency key must be 1 to 255 characters."
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_racing_identical_requests_execute_exactly_once(transactional_db):
+    from tests.apps.core.threads import race
+
+    executions = []
+    scope = IdempotencyScope(operation="op", owner="user:1", key="race")
+
+    def execute():
+        executions.append(1)
+        IdempotencyRecord.objects.create(
+            operation="side",
+            owner="effect",
+            key=str(len(executions)),
+            request_hash="h",
+            created_at=NOW,
+        )
+        return {"n": len(executions)}
+
+    outcome = race(
+        4,
+        lambda _: idempotent_call(scope=scope, request={"a": 1}, execute=execute),
+    )
+
+    assert outcome.errors == {}
+    assert len(executions) == 1
+    assert {r.response["n"] for r in outcome.results.values()} == {1}
+    assert sorted(r.replayed for r in outcome.results.values()) == [
+        False,
+        True,
+        True,
+        True,
+    ]
+    assert IdempotencyRecord.objects.filter(operation="side").count() == 1

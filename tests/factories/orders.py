@@ -1,0 +1,68 @@
+"""Customers, addresses and orders: orders are placed through the real service."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from apps.accounts.models import User
+from apps.catalog.models import ProductVariant
+from apps.orders import models
+from apps.orders.services import LineInput, ShippingAddress, order_place
+from tests.factories.catalog import stocked_variant
+
+_emails = itertools.count(1)
+
+
+def customer(**extra: object) -> User:
+    """A new active customer with a unique email."""
+    return User.objects.create_user(
+        email=f"customer{next(_emails)}@example.com", password="pw-Secret-123", **extra
+    )
+
+
+def staff(**extra: object) -> User:
+    """A new active staff member."""
+    return User.objects.create_user(
+        email=f"staff{next(_emails)}@example.com",
+        password="pw-Secret-123",
+        is_staff=True,
+        **extra,
+    )
+
+
+def address(**overrides: str) -> ShippingAddress:
+    """A valid shipping address; keyword arguments replace its fields."""
+    fields = {
+        "full_name": "Ada Lovelace",
+        "line1": "12 St James's Square",
+        "city": "London",
+        "postal_code": "SW1Y 4JH",
+        "country": "GB",
+    }
+    fields.update(overrides)
+    return ShippingAddress(**fields)
+
+
+def lines(*pairs: tuple[ProductVariant, int]) -> list[LineInput]:
+    """Order lines from (variant, quantity) pairs."""
+    return [LineInput(variant_id=v.pk, quantity=q) for v, q in pairs]
+
+
+def placed_order(
+    *,
+    buyer: User | None = None,
+    items: Sequence[tuple[ProductVariant, int]] | None = None,
+    now: datetime | None = None,
+    key: str | None = None,
+) -> models.Order:
+    """An order placed through `order_place` (1 unit of a new variant by default)."""
+    return order_place(
+        customer_id=(buyer or customer()).pk,
+        lines=lines(*(items or [(stocked_variant(on_hand=10), 1)])),
+        shipping_address=address(),
+        idempotency_key=key or uuid.uuid4().hex,
+        now=now,
+    )
