@@ -26,18 +26,23 @@ from schema.core.limits import (
     QuietSchema,
 )
 from schema.core.node import NodeQuery
+from schema.orders.mutations import OrderMutation
+from schema.orders.queries import OrderQuery
 
 
 @strawberry.type(
-    description="Reads: the catalog, the signed-in user, and any object by its global ID."
+    description=(
+        "Reads: the catalog, the signed-in user, orders, and any object by its "
+        "global ID."
+    )
 )
-class Query(NodeQuery, CatalogQuery, AccountQuery):
+class Query(NodeQuery, CatalogQuery, AccountQuery, OrderQuery):
     pass
 
 
 # Each domain adds its mutations as one more base class.
-@strawberry.type(description="Writes: accounts and sign-in.")
-class Mutation(AccountMutation):
+@strawberry.type(description="Writes: accounts, sign-in and orders.")
+class Mutation(AccountMutation, OrderMutation):
     pass
 
 

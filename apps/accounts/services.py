@@ -19,6 +19,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from apps.accounts import selectors, tasks, tokens
 from apps.accounts.errors import (
@@ -29,6 +30,7 @@ from apps.accounts.errors import (
     TokenError,
 )
 from apps.accounts.models import ApiToken, LoginFailure, SentEmail, TokenFamily, User
+from apps.core import idempotency
 from apps.core.tasks import enqueue_on_commit
 
 RevokeReason = Literal["sign-out", "reuse"]
@@ -48,17 +50,65 @@ class TokenPair:
 # Registration and verification ----------------------------------------------
 
 
+REGISTER_OPERATION = "account_register"
+
+
 def account_register(
-    *, email: str, password: str, full_name: str = "", now: datetime | None = None
+    *,
+    email: str,
+    password: str,
+    full_name: str = "",
+    idempotency_key: str | None = None,
+    now: datetime | None = None,
 ) -> User:
     """Create a customer account and send it a verification email after commit.
 
     The email is stripped and lower-cased; it is unique in any case.
 
+    Args:
+        email: The new account's email address.
+        password: Checked by the password validators.
+        full_name: At most 200 characters.
+        idempotency_key: Optional, scoped to the normalised email. A retry
+            with the same key, email, name and password returns the account
+            created first (and sends no second email) instead of EMAIL_TAKEN.
+            Only a keyed HMAC of the password enters the stored request hash.
+        now: The current time (tests).
+
     Raises:
         AccountError: INVALID_EMAIL, FULL_NAME_TOO_LONG, PASSWORD_INVALID or
             EMAIL_TAKEN.
+        IdempotencyError: IDEMPOTENCY_KEY_REUSED, INVALID_IDEMPOTENCY_KEY.
     """
+    if idempotency_key is None:
+        return _register(email=email, password=password, full_name=full_name, now=now)
+    normalised = selectors.email_normalize(email)
+    scope = idempotency.IdempotencyScope(
+        operation=REGISTER_OPERATION, owner=f"email:{normalised}", key=idempotency_key
+    )
+    request = {
+        "email": normalised,
+        "full_name": full_name.strip(),
+        "password": salted_hmac(
+            REGISTER_OPERATION, password, algorithm="sha256"
+        ).hexdigest(),
+    }
+    result = idempotency.idempotent_call(
+        scope=scope,
+        request=request,
+        execute=lambda: {
+            "user_id": _register(
+                email=email, password=password, full_name=full_name, now=now
+            ).pk
+        },
+        now=now,
+    )
+    return User.objects.get(pk=result.response["user_id"])
+
+
+def _register(
+    *, email: str, password: str, full_name: str, now: datetime | None
+) -> User:
     now = now or timezone.now()
     email = selectors.email_normalize(email)
     try:

@@ -84,6 +84,16 @@ def order_get(*, viewer: Viewer, order_id: int) -> OrderRow:
     return OrderRow(**row)
 
 
+def orders_by_ids(*, viewer: Viewer, ids: list[int]) -> dict[int, OrderRow]:
+    """Return the orders among `ids` that the viewer may read, by id.
+
+    One query for a whole batch (node and order loaders); an order the
+    viewer may not read is absent, exactly like a missing one.
+    """
+    rows = _visible(viewer).filter(pk__in=ids).values(*ORDER_COLUMNS)
+    return {row["id"]: OrderRow(**row) for row in rows}
+
+
 def orders_for_customer(
     *, viewer: Viewer, status: str | None = None, window: Window
 ) -> Page[OrderRow]:
@@ -177,6 +187,7 @@ def status_changes_by_order_ids(
 
 
 aorder_get = sync_to_async(order_get)
+aorders_by_ids = sync_to_async(orders_by_ids)
 aorders_for_customer = sync_to_async(orders_for_customer)
 aorders_list = sync_to_async(orders_list)
 alines_by_order_ids = sync_to_async(lines_by_order_ids)

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from apps.accounts import services
 from apps.accounts.errors import AccountError as DomainAccountError
 from apps.accounts.models import User as UserModel
+from apps.core.idempotency import IdempotencyError
 from schema.accounts.inputs import AccountRegisterInput
 from schema.accounts.types import (
     AccountError,
@@ -25,7 +26,7 @@ from schema.core.user_errors import user_error_from
 _ERRORS = "Empty when the mutation succeeded."
 
 
-def _errors(error: DomainAccountError) -> list[AccountError]:
+def _errors(error: DomainAccountError | IdempotencyError) -> list[AccountError]:
     return [user_error_from(error, error_type=AccountError, codes=AccountErrorCodeEnum)]
 
 
@@ -99,7 +100,9 @@ class AccountMutation:
         description=(
             "Create a customer account and email a verification link (valid 3 "
             "days). The email is lower-cased and unique in any case; the password "
-            "must pass the password rules. Does not sign in: call tokenCreate."
+            "must pass the password rules. Does not sign in: call tokenCreate. "
+            "With an idempotencyKey, a retry of the same request returns the "
+            "account created first instead of EMAIL_TAKEN."
         )
     )
     async def account_register(
@@ -107,12 +110,25 @@ class AccountMutation:
         input: Annotated[
             AccountRegisterInput, strawberry.argument(description="The new account.")
         ],
+        idempotency_key: Annotated[
+            str | None,
+            strawberry.argument(
+                description=(
+                    "Optional, 1 to 255 characters, scoped to the email. The same "
+                    "key with the same input replays the first result for 24 "
+                    "hours; with other input it is IDEMPOTENCY_KEY_REUSED."
+                )
+            ),
+        ] = None,
     ) -> AccountRegisterPayload:
         try:
             user = await sync_to_async(services.account_register)(
-                email=input.email, password=input.password, full_name=input.full_name
+                email=input.email,
+                password=input.password,
+                full_name=input.full_name,
+                idempotency_key=idempotency_key,
             )
-        except DomainAccountError as error:
+        except (DomainAccountError, IdempotencyError) as error:
             return AccountRegisterPayload(errors=_errors(error))
         return AccountRegisterPayload(user=_user(user))
 

@@ -11,6 +11,7 @@ from strawberry import relay
 from apps.accounts import models
 from apps.accounts.errors import AccountErrorCode
 from apps.accounts.services import TokenPair
+from apps.core.idempotency import IdempotencyErrorCode
 from schema.core.user_errors import UserError
 
 
@@ -70,6 +71,14 @@ class AccountErrorCodeEnum(Enum):
     ALREADY_VERIFIED = strawberry.enum_value(
         AccountErrorCode.ALREADY_VERIFIED.value,
         description="The email address is already verified.",
+    )
+    IDEMPOTENCY_KEY_REUSED = strawberry.enum_value(
+        IdempotencyErrorCode.IDEMPOTENCY_KEY_REUSED.value,
+        description="The idempotency key was already used for a different request.",
+    )
+    INVALID_IDEMPOTENCY_KEY = strawberry.enum_value(
+        IdempotencyErrorCode.INVALID_IDEMPOTENCY_KEY.value,
+        description="The idempotency key is empty or longer than 255 characters.",
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from schema.loaders import catalog
+from schema.loaders import catalog, orders
 
 
 class Loaders:
@@ -37,3 +37,15 @@ class Loaders:
     @cached_property
     def variant_by_id(self) -> catalog.VariantByIdLoader:
         return catalog.VariantByIdLoader()
+
+    @cached_property
+    def order_by_id(self) -> orders.OrderByIdLoader:
+        return orders.OrderByIdLoader()
+
+    @cached_property
+    def lines_by_order_id(self) -> orders.LinesByOrderIdLoader:
+        return orders.LinesByOrderIdLoader()
+
+    @cached_property
+    def status_changes_by_order_id(self) -> orders.StatusChangesByOrderIdLoader:
+        return orders.StatusChangesByOrderIdLoader()

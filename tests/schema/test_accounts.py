@@ -513,3 +513,47 @@ def test_is_staff_allows_staff():
     result = _run_gated("{ staffOnly }", authorization=f"Bearer {pair.access_token}")
 
     assert result.data == {"staffOnly": "staff"}
+
+
+REGISTER_WITH_KEY = """
+mutation ($input: AccountRegisterInput!, $key: String) {
+  accountRegister(input: $input, idempotencyKey: $key) {
+    user { id email }
+    errors { field code message }
+  }
+}
+"""
+
+
+def test_register_with_an_idempotency_key_replays_the_first_result(gql_client):
+    variables: dict[str, Any] = {
+        "input": {"email": "ada@example.com", "password": PASSWORD},
+        "key": "register-1",
+    }
+
+    first = gql(gql_client, REGISTER_WITH_KEY, variables)["data"]["accountRegister"]
+    again = gql(gql_client, REGISTER_WITH_KEY, variables)["data"]["accountRegister"]
+    without_key = gql(gql_client, REGISTER_WITH_KEY, {**variables, "key": None})
+    reused = gql(
+        gql_client,
+        REGISTER_WITH_KEY,
+        {**variables, "input": {**variables["input"], "fullName": "Ada"}},
+    )["data"]["accountRegister"]
+
+    assert first["errors"] == []
+    assert again == first
+    assert without_key["data"]["accountRegister"]["errors"][0]["code"] == (
+        "EMAIL_TAKEN"
+    )
+    assert reused == {
+        "user": None,
+        "errors": [
+            {
+                "field": "idempotencyKey",
+                "code": "IDEMPOTENCY_KEY_REUSED",
+                "message": (
+                    "This idempotency key was already used for a different request."
+                ),
+            }
+        ],
+    }

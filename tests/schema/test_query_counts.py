@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from apps.orders import models as order_models
+from apps.orders.status import OrderStatus
+from tests.factories.accounts import UserFactory
 from tests.factories.catalog import CategoryFactory, ProductFactory, stocked_variant
+from tests.factories.orders import placed_order
+from tests.schema.test_orders import CANCEL, CREATE, create_input, gid, post, token
 from tests.support.graphql import gql
 from tests.support.queries import assert_num_queries
 
@@ -26,6 +31,12 @@ COUNTED_FIELDS = {
     "TokenCreatePayload.errors",
     "TokenRefreshPayload.errors",
     "TokenRevokePayload.errors",
+    "Query.myOrders",  # test_my_orders_with_lines_variants_and_history_cost_six_queries
+    "Order.lines",  # idem, and test_staff_orders_cost_the_same_at_any_page_size
+    "Order.statusHistory",  # idem
+    "Query.orders",  # test_staff_orders_cost_the_same_at_any_page_size
+    "OrderCreatePayload.errors",  # test_order_create_errors_cost_the_same_per_line
+    "OrderCancelPayload.errors",  # test_order_cancel_error_costs_fixed_queries
 }
 
 PRODUCTS = """
@@ -97,3 +108,86 @@ def test_facets_cost_four_grouped_queries_at_any_page_size(gql_client, first):
         body = gql(gql_client, FACETS, {"first": first})
 
     assert body["data"]["products"]["totalCount"] == 100
+
+
+ORDER_PAGE = """
+query ($first: Int!) {
+  %s(first: $first) {
+    edges { node {
+      number total { amount }
+      lines { sku quantity unitPrice { amount } variant { sku available } }
+      statusHistory { toStatus reason }
+    } }
+  }
+}
+"""
+
+
+def _orders(buyer, count: int) -> None:
+    # Two lines each; marked paid so the open-units limit never applies.
+    for _ in range(count):
+        order = placed_order(
+            buyer=buyer, items=[(stocked_variant(), 1), (stocked_variant(), 2)]
+        )
+        order_models.Order.objects.filter(pk=order.pk).update(status=OrderStatus.PAID)
+
+
+@pytest.mark.parametrize("first", [1, 10, 100])
+def test_my_orders_with_lines_variants_and_history_cost_six_queries(gql_client, first):
+    buyer = UserFactory.create()
+    _orders(buyer, first)
+    bearer = token(buyer)
+
+    # viewer, page, lines, history, published variant ids, variants with stock
+    with assert_num_queries(6):
+        body = post(
+            gql_client, ORDER_PAGE % "myOrders", {"first": first}, bearer=bearer
+        )
+
+    edges = body["data"]["myOrders"]["edges"]
+    assert len(edges) == first
+    assert all(len(edge["node"]["lines"]) == 2 for edge in edges)
+
+
+@pytest.mark.parametrize("first", [1, 10, 100])
+def test_staff_orders_cost_the_same_at_any_page_size(gql_client, first):
+    _orders(UserFactory.create(), first)
+    bearer = token(UserFactory.create(staff=True))
+
+    with assert_num_queries(6):
+        body = post(gql_client, ORDER_PAGE % "orders", {"first": first}, bearer=bearer)
+
+    assert len(body["data"]["orders"]["edges"]) == first
+
+
+@pytest.mark.parametrize("lines", [1, 10, 100])
+def test_order_create_errors_cost_the_same_per_line(gql_client, lines):
+    bearer = token(UserFactory.create())
+    variants = [stocked_variant() for _ in range(lines)]
+
+    # viewer, key lookup, customer check, variants with stock, open units,
+    # key lookup again (a racing duplicate may have won)
+    with assert_num_queries(6):
+        body = post(
+            gql_client,
+            CREATE,
+            {"input": create_input(*((variant, 0) for variant in variants))},
+            bearer=bearer,
+        )
+
+    errors = body["data"]["orderCreate"]["errors"]
+    assert [e["code"] for e in errors] == ["INVALID_QUANTITY"] * lines
+
+
+def test_order_cancel_error_costs_fixed_queries(gql_client):
+    bearer = token(UserFactory.create())
+
+    # viewer, actor, then the locked order read inside a savepoint
+    # (savepoint, select, rollback to and release: the test's transaction
+    # turns the service's atomic block into a savepoint)
+    with assert_num_queries(6) as captured:
+        body = post(gql_client, CANCEL, {"id": gid("Order", 999_999)}, bearer=bearer)
+
+    assert [e["code"] for e in body["data"]["orderCancel"]["errors"]] == [
+        "ORDER_NOT_FOUND"
+    ], captured.captured_queries

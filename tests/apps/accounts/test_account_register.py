@@ -4,6 +4,8 @@ from django.core import mail
 from apps.accounts import services
 from apps.accounts.errors import AccountError, AccountErrorCode
 from apps.accounts.models import SentEmail, User
+from apps.core.idempotency import IdempotencyError, IdempotencyErrorCode
+from apps.core.models import IdempotencyRecord
 from tests.factories.accounts import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +122,63 @@ def test_rejects_a_full_name_over_200_characters():
 
     assert raised.value.code == AccountErrorCode.FULL_NAME_TOO_LONG
     assert raised.value.field == "full_name"
+
+
+def test_a_retry_with_the_same_key_returns_the_first_account_and_one_email(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.account_register(
+            email="ada@example.com", password=PASSWORD, idempotency_key="k-1"
+        )
+        again = services.account_register(
+            email=" ADA@example.com", password=PASSWORD, idempotency_key="k-1"
+        )
+
+    assert again.pk == first.pk
+    assert User.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"full_name": "Someone"}, {"password": PASSWORD + "x"}],
+    ids=["name_case", "password_case"],
+)
+def test_the_same_key_with_another_request_is_refused(change):
+    services.account_register(
+        email="ada@example.com", password=PASSWORD, idempotency_key="k-1"
+    )
+
+    with pytest.raises(IdempotencyError) as caught:
+        services.account_register(
+            email="ada@example.com",
+            **{"password": PASSWORD, **change},
+            idempotency_key="k-1",
+        )
+
+    assert caught.value.code == IdempotencyErrorCode.IDEMPOTENCY_KEY_REUSED
+    assert caught.value.field == "idempotency_key"
+
+
+def test_a_failed_keyed_registration_leaves_the_key_free():
+    with pytest.raises(AccountError):
+        services.account_register(
+            email="ada@example.com", password="123", idempotency_key="k-1"
+        )
+
+    user = services.account_register(
+        email="ada@example.com", password=PASSWORD, idempotency_key="k-1"
+    )
+
+    assert user.email == "ada@example.com"
+
+
+def test_the_password_is_not_stored_in_the_idempotency_record():
+    services.account_register(
+        email="ada@example.com", password=PASSWORD, idempotency_key="k-1"
+    )
+
+    record = IdempotencyRecord.objects.get(key="k-1")
+    assert PASSWORD not in str(record.response)
+    assert record.response == {"user_id": User.objects.get().pk}

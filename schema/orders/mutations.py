@@ -1,0 +1,164 @@
+"""Order mutations: convert, call one service, map its DomainError."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from asgiref.sync import sync_to_async
+from strawberry import relay
+
+from apps.core.errors import DomainError
+from apps.orders import services
+from apps.orders.errors import OrderValidationError
+from schema.context import Info
+from schema.core.ids import decode_global_id
+from schema.core.permissions import IsAuthenticated
+from schema.orders.inputs import OrderCreateInput
+from schema.orders.types import (
+    Order,
+    OrderError,
+    OrderErrorCodeEnum,
+    order_row,
+    prefetch_order_relations,
+)
+
+_ERRORS = "Empty when the mutation succeeded."
+# Service argument names that are not (camelCased) input names.
+_RENAMED = {"order_id": "id", "customer_id": None}
+
+
+def graphql_field(path: str | None) -> str | None:
+    """Return a service field path (`lines.2.variant_id`) as input names."""
+    if path is None:
+        return None
+    head, _, rest = path.partition(".")
+    if head in _RENAMED:
+        renamed = _RENAMED[head]
+        return None if renamed is None else ".".join(filter(None, [renamed, rest]))
+    return ".".join(_camel(segment) for segment in path.split("."))
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def order_errors(error: DomainError) -> list[OrderError]:
+    """Return every problem in `error` as an OrderError, in input order."""
+    details = (
+        error.details
+        if isinstance(error, OrderValidationError)
+        else [error]  # a single DomainError has the same three attributes
+    )
+    return [
+        OrderError(
+            field=graphql_field(detail.field),
+            code=OrderErrorCodeEnum(str(detail.code)),
+            message=detail.message,
+        )
+        for detail in details
+    ]
+
+
+@strawberry.type(description="The result of orderCreate.")
+class OrderCreatePayload:
+    order: Order | None = strawberry.field(
+        default=None, description="The order placed; null when errors is not empty."
+    )
+    errors: list[OrderError] = strawberry.field(
+        default_factory=list, description=_ERRORS
+    )
+
+
+@strawberry.type(description="The result of orderCancel.")
+class OrderCancelPayload:
+    order: Order | None = strawberry.field(
+        default=None,
+        description="The order, now CANCELLED; null when errors is not empty.",
+    )
+    errors: list[OrderError] = strawberry.field(
+        default_factory=list, description=_ERRORS
+    )
+
+
+@strawberry.type
+class OrderMutation:
+    @strawberry.mutation(
+        description=(
+            "Place an order for the signed-in customer: reserve its stock and leave "
+            "it PENDING_PAYMENT until paid or expiresAt (30 minutes). Every problem "
+            "is reported at once in errors, with field paths such as "
+            "`lines.2.quantity`. Replays the first order for a repeated "
+            "idempotencyKey with the same input."
+        ),
+        permission_classes=[IsAuthenticated],
+    )
+    async def order_create(
+        self,
+        info: Info,
+        input: Annotated[
+            OrderCreateInput, strawberry.argument(description="The new order.")
+        ],
+    ) -> OrderCreatePayload:
+        lines = [
+            services.LineInput(
+                variant_id=decode_global_id(
+                    line.variant_id,
+                    expected="ProductVariant",
+                    field=f"lines.{n}.variantId",
+                ),
+                quantity=line.quantity,
+            )
+            for n, line in enumerate(input.lines)
+        ]
+        address = services.ShippingAddress(**vars(input.shipping_address))
+        user = await info.context.auser()
+        assert user.pk is not None  # IsAuthenticated let only users through
+        try:
+            order = await sync_to_async(services.order_place)(
+                customer_id=user.pk,
+                lines=lines,
+                shipping_address=address,
+                idempotency_key=input.idempotency_key,
+            )
+        except DomainError as error:
+            return OrderCreatePayload(errors=order_errors(error))
+        row = order_row(order)
+        await prefetch_order_relations(info, [row], "order")
+        return OrderCreatePayload(order=row)  # type: ignore[arg-type]
+
+    @strawberry.mutation(
+        description=(
+            "Cancel an unpaid order and put its units back on sale: the customer "
+            "their own, staff any. Another customer's order is ORDER_NOT_FOUND. "
+            "With an idempotencyKey, a retry returns the cancelled order instead "
+            "of ILLEGAL_TRANSITION."
+        ),
+        permission_classes=[IsAuthenticated],
+    )
+    async def order_cancel(
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID, strawberry.argument(description="The order to cancel.")
+        ],
+        idempotency_key: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Optional, 1 to 255 characters; makes retries safe."
+            ),
+        ] = None,
+    ) -> OrderCancelPayload:
+        order_id = decode_global_id(id, expected="Order", field="id")
+        user = await info.context.auser()
+        assert user.pk is not None  # IsAuthenticated let only users through
+        try:
+            order = await sync_to_async(services.order_cancel)(
+                order_id=order_id, actor_id=user.pk, idempotency_key=idempotency_key
+            )
+        except DomainError as error:
+            return OrderCancelPayload(errors=order_errors(error))
+        row = order_row(order)
+        await prefetch_order_relations(info, [row], "order")
+        return OrderCancelPayload(order=row)  # type: ignore[arg-type]
