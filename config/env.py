@@ -63,7 +63,11 @@ def database(*, pool_min: int, pool_max: int) -> dict[str, object]:
             {
                 "min_size": env.int("DB_POOL_MIN_SIZE", default=pool_min),
                 "max_size": env.int("DB_POOL_MAX_SIZE", default=pool_max),
-                "timeout": env.float("DB_POOL_TIMEOUT", default=5.0),
+                # Seconds a request waits for a connection. A healthy pool hands
+                # one out in milliseconds; with PostgreSQL down every ORM call
+                # waits this long, so it is the time to answer 503 (docs/graphql.md
+                # "Availability"). Overload past 2 s is shed as 503 too.
+                "timeout": env.float("DB_POOL_TIMEOUT", default=2.0),
             },
         )
         config["OPTIONS"] = options

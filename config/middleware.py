@@ -9,9 +9,15 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 from asgiref.sync import markcoroutinefunction
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 
 from apps.core.request_context import bind_request_id, reset_request_id
+from schema.http.availability import (
+    RETRY_AFTER_SECONDS,
+    is_database_unavailable,
+    log_unavailable,
+    unavailable_body,
+)
 
 logger = logging.getLogger("fashionistar.access")
 
@@ -60,3 +66,19 @@ class RequestLogMiddleware:
                 },
             )
             reset_request_id(token)
+
+    async def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponseBase | None:
+        """Answer 503 JSON, not 500, when a view fails on an unreachable database.
+
+        Django calls this hook of every installed middleware for an exception
+        a view raises; this one is installed everywhere, so it covers admin
+        and any plain Django view. GraphQL and django-ninja answer their own.
+        """
+        if not is_database_unavailable(exception):
+            return None
+        log_unavailable(exception, where=request.path)
+        response = JsonResponse(unavailable_body(), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

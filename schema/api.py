@@ -26,6 +26,7 @@ from schema.core.limits import (
     QuietSchema,
 )
 from schema.core.node import NodeQuery
+from schema.http.availability import DatabaseAvailability
 from schema.orders.mutations import OrderMutation
 from schema.orders.queries import OrderQuery
 
@@ -56,6 +57,9 @@ EXTENSIONS: list[Callable[[], SchemaExtension]] = [
     DocumentLimits,
     IntrospectionSwitch,
     ErrorPolicy,
+    # Last, so its end-of-execution check sees errors before ErrorPolicy
+    # masks them: a database outage becomes one SERVICE_UNAVAILABLE (503).
+    DatabaseAvailability,
 ]
 
 schema = QuietSchema(

@@ -42,6 +42,13 @@ from strawberry.types.graphql import OperationType
 from apps.core.request_context import current_request_id
 from schema.api import schema as api_schema
 from schema.context import Context
+from schema.http.availability import (
+    RETRY_AFTER_SECONDS,
+    SERVICE_UNAVAILABLE,
+    is_database_unavailable,
+    log_unavailable,
+    unavailable_body,
+)
 from schema.http.csrf import check_csrf
 from schema.http.negotiation import (
     GRAPHQL_RESPONSE_JSON,
@@ -100,6 +107,12 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
             response = await self._respond(request)
         except HTTPException as error:
             response = self._refusal(error)
+        except Exception as error:
+            # Outside execution: the CSRF check reads the session store.
+            if not is_database_unavailable(error):
+                raise
+            log_unavailable(error, where="graphql request")
+            response = self._unavailable(unavailable_body())
         patch_vary_headers(response, ("Accept",))
         return response
 
@@ -251,6 +264,9 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
         sub_response: HttpResponse,
     ) -> HttpResponseBase:
         assert not isinstance(response_data, list), "batching is off"
+        if SERVICE_UNAVAILABLE in _codes(response_data):
+            # The whole response, whatever the resolvers set on sub_response.
+            return self._unavailable(response_data)
         response = HttpResponse(
             self.encode_json(response_data),
             status=self._status_for(response_data),
@@ -276,12 +292,17 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
         """
         if self.media_type == JSON or "data" in response_data:
             return 200
-        codes = {
-            error.get("extensions", {}).get("code")
-            for error in response_data.get("errors") or ()
-            if isinstance(error, dict)
-        }
-        return 500 if "INTERNAL_SERVER_ERROR" in codes else 400
+        return 500 if "INTERNAL_SERVER_ERROR" in _codes(response_data) else 400
+
+    def _unavailable(self, body: Mapping[str, object]) -> HttpResponse:
+        """503 in either media type: the database is unreachable, retry soon."""
+        response = HttpResponse(
+            self.encode_json(body),
+            status=503,
+            content_type=f"{self.media_type}; charset=utf-8",
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     def _refusal(self, error: HTTPException) -> HttpResponse:
         if isinstance(error, RequestRefused):
@@ -301,3 +322,11 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
         for name, value in headers.items():
             response[name] = value
         return response
+
+
+def _codes(response_data: Mapping[str, Any]) -> set[object]:
+    return {
+        error.get("extensions", {}).get("code")
+        for error in response_data.get("errors") or ()
+        if isinstance(error, dict)
+    }

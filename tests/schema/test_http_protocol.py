@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import strawberry
+from django.http import HttpResponse
 from django.test import AsyncRequestFactory, Client
 
 from apps.accounts.models import User
@@ -508,3 +509,118 @@ def test_session_get_needs_no_csrf_token(browser):
 
     assert response.status_code == 200
     assert response.json() == {"data": {"__typename": "Query"}}
+
+
+# Database outage -----------------------------------------------------------------
+
+UNAVAILABLE_BODY = {
+    "errors": [
+        {
+            "message": "The service is temporarily unavailable; retry shortly.",
+            "extensions": {"code": "SERVICE_UNAVAILABLE"},
+        }
+    ]
+}
+
+
+def _django_error(error: Exception) -> Exception:
+    """Wrap a psycopg error the way Django's DatabaseErrorWrapper does."""
+    from django.db import utils
+
+    name = next(
+        base.__name__ for base in type(error).__mro__ if hasattr(utils, base.__name__)
+    )
+    wrapper = getattr(utils, name)
+    try:
+        raise wrapper(*error.args) from error
+    except Exception as wrapped:
+        return wrapped
+
+
+def failing_schema(error: Exception) -> strawberry.Schema:
+    """Two fields: one fine, one failing with `error`, behind ErrorPolicy."""
+    from schema.core.limits import ErrorPolicy
+    from schema.http.availability import DatabaseAvailability
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def ping(self) -> str:
+            return "pong"
+
+        @strawberry.field
+        async def broken(self) -> str:
+            raise error
+
+    return strawberry.Schema(
+        query=Query, extensions=[ErrorPolicy, DatabaseAvailability]
+    )
+
+
+async def _post_to(schema: strawberry.Schema, accept: str):
+    view: Any = GraphQLView.as_view(schema=schema)  # async
+    request = AsyncRequestFactory().post(
+        GRAPHQL_URL,
+        data=json.dumps({"query": "{ ping broken }"}),
+        content_type=JSON,
+        headers={"Accept": accept},
+    )
+    return await view(request)
+
+
+def _outage_errors() -> list[Exception]:
+    import psycopg
+    import psycopg_pool
+
+    refused = psycopg.OperationalError("connection refused")
+    return [
+        psycopg_pool.PoolTimeout("couldn't get a connection after 1.00 sec"),
+        _django_error(refused),
+        _django_error(psycopg.InterfaceError("the connection is closed")),
+    ]
+
+
+@pytest.mark.parametrize("accept", [JSON, GRAPHQL_RESPONSE])
+@pytest.mark.parametrize("index", [0, 1, 2], ids=["pool", "refused", "closed"])
+async def test_database_outage_is_a_503_with_retry_after(accept, index, caplog):
+    response = await _post_to(failing_schema(_outage_errors()[index]), accept)
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert content_type(response).startswith(accept)
+    assert json.loads(response.content) == UNAVAILABLE_BODY
+    warnings = [r for r in caplog.records if r.name == "fashionistar.graphql"]
+    assert [(r.levelname, r.message, r.exc_info) for r in warnings] == [
+        ("WARNING", "database unavailable", None)
+    ]
+
+
+async def test_other_database_errors_stay_masked_500s():
+    import psycopg
+
+    deadlock = psycopg.errors.DeadlockDetected("deadlock detected")
+    response = await _post_to(failing_schema(_django_error(deadlock)), JSON)
+
+    assert response.status_code == 200
+    body = json.loads(response.content)
+    assert body["data"] is None  # `broken` is non-null
+    assert error_codes(body) == ["INTERNAL_SERVER_ERROR"]
+
+
+async def test_plain_django_views_answer_503_on_database_outage():
+    from config.middleware import RequestLogMiddleware
+
+    async def view(request):  # pragma: no cover - never called
+        raise AssertionError
+
+    middleware = RequestLogMiddleware(view)
+    request = AsyncRequestFactory().get("/admin/")
+
+    response = await middleware.process_exception(request, _outage_errors()[1])
+    other = await middleware.process_exception(request, ValueError("bug"))
+
+    assert isinstance(response, HttpResponse)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert json.loads(response.content) == UNAVAILABLE_BODY
+    assert other is None

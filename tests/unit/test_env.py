@@ -21,7 +21,7 @@ def test_postgres_gets_a_connection_pool_sized_from_the_environment(monkeypatch)
     config = env.database(pool_min=2, pool_max=8)
 
     assert config["ENGINE"] == "django.db.backends.postgresql"
-    assert config["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 12, "timeout": 5.0}  # type: ignore[index]
+    assert config["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 12, "timeout": 2.0}  # type: ignore[index]
     assert config["CONN_MAX_AGE"] == 0
 
 
