@@ -72,6 +72,19 @@ def database(*, pool_min: int, pool_max: int) -> dict[str, object]:
         )
         config["OPTIONS"] = options
         config["CONN_MAX_AGE"] = 0  # required by the pool
+    elif config["ENGINE"] == "django.db.backends.sqlite3":
+        # The server and the task worker write to one file: WAL lets readers
+        # run beside the writer, IMMEDIATE takes the write lock when a
+        # transaction starts (a deferred one that reads, then writes, fails
+        # with "database is locked" instead of waiting), and writers queue
+        # for up to 20 s.
+        options = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
+        options.setdefault("transaction_mode", "IMMEDIATE")
+        options.setdefault("timeout", 20)
+        options.setdefault(
+            "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+        )
+        config["OPTIONS"] = options
     return config
 
 

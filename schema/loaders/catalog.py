@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from apps.catalog import selectors
+from apps.catalog import selectors, stock
 from apps.catalog.filters import ProductSort
 from apps.catalog.rows import CategoryRow, ProductRow, StockRow, VariantRow
 from apps.core.pagination import Page, Window
@@ -77,4 +77,24 @@ class VariantsByProductIdLoader(Loader[int, list[VariantRow]]):
 class VariantByIdLoader(Loader[int, VariantRow | None]):
     async def batch_load_fn(self, keys: Sequence[int]) -> list[VariantRow | None]:
         found = await selectors.avariants_by_ids(list(keys))
+        return [found.get(key) for key in keys]
+
+
+class SaleVariantPartByIdLoader(Loader[int, stock.SaleVariantPart | None]):
+    """Variants as orders see them: unpublished ones too, so they can be named."""
+
+    async def batch_load_fn(
+        self, keys: Sequence[int]
+    ) -> list[stock.SaleVariantPart | None]:
+        found = await stock.asale_variant_parts_by_ids(keys)
+        return [found.get(key) for key in keys]
+
+
+class SaleProductPartByIdLoader(Loader[int, stock.SaleProductPart | None]):
+    """Products as orders see them: unpublished ones too."""
+
+    async def batch_load_fn(
+        self, keys: Sequence[int]
+    ) -> list[stock.SaleProductPart | None]:
+        found = await stock.asale_product_parts_by_ids(keys)
         return [found.get(key) for key in keys]

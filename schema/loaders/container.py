@@ -39,6 +39,14 @@ class Loaders:
         return catalog.VariantByIdLoader()
 
     @cached_property
+    def sale_variant_part_by_id(self) -> catalog.SaleVariantPartByIdLoader:
+        return catalog.SaleVariantPartByIdLoader()
+
+    @cached_property
+    def sale_product_part_by_id(self) -> catalog.SaleProductPartByIdLoader:
+        return catalog.SaleProductPartByIdLoader()
+
+    @cached_property
     def order_by_id(self) -> orders.OrderByIdLoader:
         return orders.OrderByIdLoader()
 

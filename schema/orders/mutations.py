@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 import strawberry
 from asgiref.sync import sync_to_async
 from strawberry import relay
 
+from apps.catalog import stock
 from apps.core.errors import DomainError
 from apps.orders import services
 from apps.orders.errors import OrderValidationError
@@ -59,6 +61,29 @@ def order_errors(error: DomainError) -> list[OrderError]:
         )
         for detail in details
     ]
+
+
+async def sale_catalog(
+    info: Info, variant_ids: list[int]
+) -> dict[int, stock.SaleVariant]:
+    """Load what placing an order checks, one query per kind at any size.
+
+    Variants and stock side by side, then the variants' products.
+    """
+    loaders = info.context.loaders
+    variants, stocks = await asyncio.gather(
+        loaders.sale_variant_part_by_id.load_many(variant_ids),
+        loaders.stock_by_variant_id.load_many(variant_ids),
+    )
+    found = [variant for variant in variants if variant is not None]
+    products = await loaders.sale_product_part_by_id.load_many(
+        sorted({variant.product_id for variant in found})
+    )
+    return stock.sale_variants_assemble(
+        found,
+        {product.id: product for product in products if product is not None},
+        {row.variant_id: row.available for row in stocks},
+    )
 
 
 @strawberry.type(description="The result of orderCreate.")
@@ -115,12 +140,14 @@ class OrderMutation:
         address = services.ShippingAddress(**vars(input.shipping_address))
         user = await info.context.auser()
         assert user.pk is not None  # IsAuthenticated let only users through
+        catalog = await sale_catalog(info, [line.variant_id for line in lines])
         try:
             order = await sync_to_async(services.order_place)(
                 customer_id=user.pk,
                 lines=lines,
                 shipping_address=address,
                 idempotency_key=input.idempotency_key,
+                catalog=catalog,
             )
         except DomainError as error:
             return OrderCreatePayload(errors=order_errors(error))

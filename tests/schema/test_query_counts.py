@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from apps.orders import models as order_models
 from apps.orders.status import OrderStatus
@@ -165,9 +166,9 @@ def test_order_create_errors_cost_the_same_per_line(gql_client, lines):
     bearer = token(UserFactory.create())
     variants = [stocked_variant() for _ in range(lines)]
 
-    # viewer, key lookup, customer check, variants with stock, open units,
-    # key lookup again (a racing duplicate may have won)
-    with assert_num_queries(6):
+    # viewer; variants and stock (gathered), products; key lookup, customer
+    # check, open units, key lookup again (a racing duplicate may have won)
+    with assert_num_queries(8):
         body = post(
             gql_client,
             CREATE,
@@ -177,6 +178,25 @@ def test_order_create_errors_cost_the_same_per_line(gql_client, lines):
 
     errors = body["data"]["orderCreate"]["errors"]
     assert [e["code"] for e in errors] == ["INVALID_QUANTITY"] * lines
+
+
+@pytest.mark.parametrize("lines", [1, 10, 50])
+def test_order_create_costs_the_same_at_any_number_of_lines(gql_client, lines):
+    bearer = token(UserFactory.create())
+    variants = [stocked_variant() for _ in range(lines)]
+
+    # Reads as in the errors test below, then the write transaction; only
+    # PostgreSQL runs `SET LOCAL lock_timeout` before locking stock.
+    with assert_num_queries(28 if connection.vendor == "postgresql" else 27):
+        body = post(
+            gql_client,
+            CREATE,
+            {"input": create_input(*((variant, 1) for variant in variants))},
+            bearer=bearer,
+        )
+
+    assert body["data"]["orderCreate"]["errors"] == []
+    assert len(body["data"]["orderCreate"]["order"]["lines"]) == lines
 
 
 def test_order_cancel_error_costs_fixed_queries(gql_client):

@@ -66,3 +66,13 @@ def test_an_email_url_configures_smtp(monkeypatch):
         "use_tls": True,
         "use_ssl": False,
     }
+
+
+def test_sqlite_waits_for_the_write_lock_instead_of_failing(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+
+    options = env.database(pool_min=1, pool_max=1)["OPTIONS"]
+    assert isinstance(options, dict)
+
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in options["init_command"]

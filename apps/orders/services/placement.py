@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -82,6 +82,7 @@ def order_place(
     lines: Sequence[LineInput],
     shipping_address: ShippingAddress,
     idempotency_key: str,
+    catalog: Mapping[int, stock.SaleVariant] | None = None,
     now: datetime | None = None,
 ) -> models.Order:
     """Place an order: reserve its stock and leave it awaiting payment.
@@ -100,6 +101,10 @@ def order_place(
         idempotency_key: Chosen by the client, unique per customer. The same
             key with the same lines and address returns the first order
             (even after stock ran out); with anything else it is refused.
+        catalog: The lines' variants as already loaded by the caller
+            (the GraphQL layer loads them through dataloaders, in parallel);
+            None to load them here. Only a pre-check: stock is re-checked
+            under row locks.
         now: The current time (tests); the order expires
             `settings.ORDERS_PAYMENT_WINDOW` after it.
 
@@ -129,6 +134,7 @@ def order_place(
         plan = _validate(
             customer_id=customer_id,
             lines=lines,
+            catalog=catalog,
             address=shipping_address,
             idempotency_key=idempotency_key,
             now=now,
@@ -164,6 +170,7 @@ def _validate(
     *,
     customer_id: int,
     lines: tuple[LineInput, ...],
+    catalog: Mapping[int, stock.SaleVariant] | None,
     address: ShippingAddress,
     idempotency_key: str,
     now: datetime,
@@ -179,7 +186,11 @@ def _validate(
             )
         )
     details.extend(_address_problems(address))
-    variants = stock.sale_variants_by_ids(line.variant_id for line in lines)
+    variants = (
+        dict(catalog)
+        if catalog is not None
+        else stock.sale_variants_by_ids(line.variant_id for line in lines)
+    )
     details.extend(_line_problems(lines, variants))
     currencies = {
         variants[line.variant_id].currency

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from apps.catalog.models import Stock
 from apps.catalog.stock import (
     InsufficientStockError,
     StockErrorCode,
     StockLine,
+    sale_product_parts_by_ids,
+    sale_variant_parts_by_ids,
+    sale_variants_assemble,
     sale_variants_by_ids,
     stock_commit,
     stock_release,
@@ -114,3 +119,46 @@ def test_sale_variants_include_unpublished_ones_with_their_price_and_availabilit
     assert found[hidden.pk].available == 3
     assert found[hidden.pk].price == hidden.product.base_price
     assert found[unstocked.pk].available == 0
+
+
+@pytest.mark.django_db
+def test_sale_variants_assembled_from_loaded_parts_equal_the_joined_read():
+    variants = [
+        stocked_variant(
+            on_hand=4, reserved=1, product=ProductFactory.create(is_published=False)
+        ),
+        VariantFactory.create(price_override="19.99"),
+        stocked_variant(on_hand=2),
+    ]
+    ids = [variant.pk for variant in variants] + [0]
+    parts = sale_variant_parts_by_ids(ids)
+    products = sale_product_parts_by_ids(part.product_id for part in parts.values())
+    available = {
+        row.variant_id: row.quantity_on_hand - row.quantity_reserved
+        for row in Stock.objects.filter(variant_id__in=ids)
+    }
+
+    assembled = sale_variants_assemble(parts.values(), products, available)
+
+    assert assembled == sale_variants_by_ids(ids)
+
+
+@pytest.mark.django_db
+def test_many_lines_are_reserved_released_and_committed_each_in_one_update():
+    variants = [stocked_variant(on_hand=10) for _ in range(5)]
+    lines = [StockLine(variant_id=v.pk, quantity=n + 1) for n, v in enumerate(variants)]
+
+    with CaptureQueriesContext(connection) as captured:
+        stock_reserve(lines=lines)
+    stock_release(lines=lines[:2])
+    stock_commit(lines=lines[2:])
+
+    updates = [q for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 1
+    assert [_quantities(v) for v in variants] == [
+        (10, 0),
+        (10, 0),
+        (7, 0),
+        (6, 0),
+        (5, 0),
+    ]
