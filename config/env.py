@@ -94,6 +94,19 @@ def redis_url() -> str | None:
     return url or None
 
 
+TASKS_BACKENDS = ("redis", "database", "immediate")
+
+
+def tasks_backend() -> str:
+    """Return TASKS_BACKEND; by default redis with REDIS_URL, else database."""
+    default = "redis" if redis_url() else "database"
+    backend: str = env.str("TASKS_BACKEND", default=default)
+    if backend not in TASKS_BACKENDS:
+        msg = f"TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)}"
+        raise ImproperlyConfigured(msg)
+    return backend
+
+
 def log_level() -> str:
     """Return LOG_LEVEL (INFO by default)."""
     level: str = env.str("LOG_LEVEL", default="INFO").upper()

@@ -16,6 +16,7 @@ class AccountErrorCode(StrEnum):
     TOKEN_EXPIRED = "TOKEN_EXPIRED"  # noqa: S105 (a code, not a secret)
     TOKEN_REUSED = "TOKEN_REUSED"  # noqa: S105 (a code, not a secret)
     ALREADY_VERIFIED = "ALREADY_VERIFIED"
+    USER_NOT_FOUND = "USER_NOT_FOUND"
 
 
 class AccountError(DomainError):

@@ -17,6 +17,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -31,7 +32,7 @@ from apps.accounts.errors import (
 )
 from apps.accounts.models import ApiToken, LoginFailure, SentEmail, TokenFamily, User
 from apps.core import idempotency
-from apps.core.tasks import enqueue_on_commit
+from apps.jobs.outbox import job_enqueue
 
 RevokeReason = Literal["sign-out", "reuse"]
 
@@ -146,8 +147,10 @@ def _register(
     try:
         with transaction.atomic():
             user.save()
-            enqueue_on_commit(
-                tasks.account_verification_email_send_task, user_id=user.pk
+            job_enqueue(
+                tasks.account_verification_email_send_task,
+                key=f"email-verification:{user.pk}",
+                user_id=user.pk,
             )
     except IntegrityError:  # a concurrent registration won the race
         raise taken from None
@@ -195,10 +198,19 @@ def verification_email_send(*, user_id: int, now: datetime | None = None) -> boo
     The send is recorded (SentEmail) before the message leaves, under a unique
     key, so a task that runs twice sends one email; if sending fails the
     record is removed again and a retry can send. Returns whether it sent.
+
+    Raises:
+        AccountError: USER_NOT_FOUND when the user is gone or deactivated.
     """
     now = now or timezone.now()
     user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None or user.email_verified_at is not None:
+    if user is None:
+        raise AccountError(
+            AccountErrorCode.USER_NOT_FOUND,
+            "No active user has this ID.",
+            field="user_id",
+        )
+    if user.email_verified_at is not None:
         return False
     key = f"email-verification:{user.pk}:{user.email}"
     try:
@@ -397,3 +409,14 @@ def _family_revoke(family: TokenFamily, *, reason: RevokeReason, now: datetime) 
 
 def _invalid_token() -> TokenError:
     return TokenError(AccountErrorCode.INVALID_TOKEN, "The token is not valid.")
+
+
+def tokens_expired_purge(*, now: datetime) -> int:
+    """Delete sign-ins whose every token has expired; return how many.
+
+    Their tokens go with them (cascade). A live family keeps its used and
+    expired refresh tokens: they are how a replayed old token is recognised.
+    """
+    live = ApiToken.objects.filter(family=OuterRef("pk"), expires_at__gt=now)
+    _, by_model = TokenFamily.objects.filter(~Exists(live)).delete()
+    return by_model.get(TokenFamily._meta.label, 0)

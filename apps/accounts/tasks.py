@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from django.tasks import task
+from django.utils import timezone
 
 from apps.accounts import services
-from apps.core.request_context import bind_request_id, reset_request_id
 
 
-@task
-def account_verification_email_send_task(
-    *, user_id: int, request_id: str | None = None
-) -> bool:
+@task(queue_name="emails")
+def account_verification_email_send_task(*, user_id: int) -> bool:
     """Send the verification email of user `user_id` unless already sent.
 
     Returns whether an email left; a rerun is a no-op (see
     services.verification_email_send).
     """
-    bound = bind_request_id(request_id)
-    try:
-        return services.verification_email_send(user_id=user_id)
-    finally:
-        reset_request_id(bound)
+    return services.verification_email_send(user_id=user_id)
+
+
+@task(queue_name="analytics")
+def tokens_purge_task() -> int:
+    """Delete API tokens that expired; return how many."""
+    return services.tokens_expired_purge(now=timezone.now())

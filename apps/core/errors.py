@@ -14,6 +14,9 @@ class DomainError(Exception):
 
     code: StrEnum
     field: str | None
+    # Whether the same call may succeed later unchanged (a busy row); a
+    # background job retries these and fails the others at once.
+    retryable: bool = False
 
     def __init__(self, code: StrEnum, message: str, *, field: str | None = None):
         super().__init__(message)

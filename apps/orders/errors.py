@@ -86,6 +86,8 @@ class OrderPermissionError(DomainError):
 class OrderBusyError(DomainError):
     """Stock rows stayed locked by other orders: the request may be retried."""
 
+    retryable = True
+
     def __init__(self) -> None:
         super().__init__(
             OrderErrorCode.STOCK_BUSY,

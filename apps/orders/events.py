@@ -13,7 +13,7 @@ from functools import partial
 
 from django.db import transaction
 
-from apps.core.tasks import enqueue_on_commit
+from apps.jobs.outbox import job_enqueue
 from apps.orders import tasks
 
 logger = logging.getLogger(__name__)
@@ -28,7 +28,11 @@ class OrderCreated:
 
 
 def _order_received_email_enqueue(event: OrderCreated) -> None:
-    enqueue_on_commit(tasks.order_received_email_send_task, order_id=event.order_id)
+    job_enqueue(
+        tasks.order_received_email_send_task,
+        key=f"order-received-email:{event.order_id}",
+        order_id=event.order_id,
+    )
 
 
 ORDER_CREATED_HANDLERS: tuple[Callable[[OrderCreated], None], ...] = (

@@ -1,23 +1,27 @@
-"""Background work about orders: take ids, reload, call a service."""
+"""Background work about orders: take ids, reload, call a service.
+
+Run through the outbox (`apps.jobs`), which binds the request id and trace
+of the request that enqueued them.
+"""
 
 from __future__ import annotations
 
 from django.tasks import task
+from django.utils import timezone
 
-from apps.core.request_context import bind_request_id, reset_request_id
 from apps.orders import services
 
 
-@task()
-def order_received_email_send_task(
-    *, order_id: int, request_id: str | None = None
-) -> bool:
+@task(queue_name="emails")
+def order_received_email_send_task(*, order_id: int) -> bool:
     """Send the "order received" email; return whether this run sent it.
 
     Idempotent: a second run (retry, duplicate delivery) sends nothing.
     """
-    token = bind_request_id(request_id)
-    try:
-        return services.order_received_email_send(order_id=order_id)
-    finally:
-        reset_request_id(token)
+    return services.order_received_email_send(order_id=order_id)
+
+
+@task(queue_name="critical")
+def orders_expire_task() -> int:
+    """Cancel unpaid orders past their payment window; return how many."""
+    return len(services.orders_expire(now=timezone.now()))

@@ -31,6 +31,10 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.catalog",
     "apps.orders",
+    "apps.jobs",
+    # Task backends (config/settings/tasks.py): their tables, worker commands.
+    "django_tasks_db",
+    "django_tasks_redis",
 ]
 
 MIDDLEWARE = [

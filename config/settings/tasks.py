@@ -1,10 +1,83 @@
-"""Background tasks (django.tasks). The durable backends arrive with issue 4.
+"""Background jobs: django.tasks backends, the outbox's timings, periodic jobs.
 
-Until then tasks run in-process right after the transaction that enqueued
-them commits (ImmediateBackend): correct, but not durable and not off the
-request path.
+The backend follows the environment: Redis (django-tasks-redis, Streams)
+when REDIS_URL is set, else the database (django-tasks-db), so `make run`
+needs no Redis. Either only carries "run job N" to a worker: the outbox in
+`apps.jobs` decides what runs, retries it and recovers lost work
+(docs/jobs.md, docs/decisions/0003-task-backend.md).
 """
 
-TASKS = {
-    "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
+from datetime import timedelta
+
+from config.env import env, redis_url, tasks_backend
+
+JOBS_QUEUES = ["emails", "critical", "analytics"]
+
+TASKS_BACKEND = tasks_backend()
+TASK_BACKEND_CONFIGS = {
+    "redis": {
+        "BACKEND": "django_tasks_redis.backends.RedisTaskBackend",
+        "QUEUES": JOBS_QUEUES,
+        "OPTIONS": {
+            "REDIS_URL": redis_url() or "redis://127.0.0.1:6379/0",
+            "REDIS_KEY_PREFIX": "fashionistar:tasks",
+            # A request enqueues after commit: it waits at most this long on
+            # a Redis that hangs (CLIENT PAUSE, full memory, lost network)
+            # before the outbox takes over.
+            "REDIS_SOCKET_CONNECT_TIMEOUT": env.float(
+                "REDIS_CONNECT_TIMEOUT", default=0.5
+            ),
+            "REDIS_SOCKET_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT", default=1.5),
+            # A worker's blocking read must end before the socket timeout.
+            "REDIS_BLOCK_TIMEOUT": 1000,
+            # Results are not read back (the outbox row is the record).
+            "REDIS_RESULT_TTL": 24 * 3600,
+            # The outbox lease finds dead workers first; the broker's own
+            # reclaim is a second, slower net that the claim makes harmless.
+            "REDIS_CLAIM_TIMEOUT": 600,
+        },
+    },
+    "database": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": JOBS_QUEUES,
+    },
+    "immediate": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": JOBS_QUEUES,
+    },
+}
+TASKS = {"default": TASK_BACKEND_CONFIGS[TASKS_BACKEND]}
+
+# A transient failure is retried after each of these delays, +-jitter (a
+# fraction of the delay): 4 attempts in all by default.
+JOBS_RETRY_DELAYS = [
+    timedelta(seconds=s)
+    for s in env.list("JOBS_RETRY_DELAYS", cast=float, default=[60, 120, 240])
+]
+JOBS_RETRY_JITTER = env.float("JOBS_RETRY_JITTER", default=0.1)
+# A running job renews its lease every third of it; a job whose lease ran
+# out (worker killed) is handed out again by the reconciler.
+JOBS_LEASE = timedelta(seconds=env.float("JOBS_LEASE_SECONDS", default=60))
+# A relayed job that has not started after this is relayed again (the
+# broker lost it, e.g. Redis restarted without persistence).
+JOBS_REDELIVER_AFTER = timedelta(
+    seconds=env.float("JOBS_REDELIVER_SECONDS", default=120)
+)
+JOBS_RECONCILE_INTERVAL = timedelta(
+    seconds=env.float("JOBS_RECONCILE_SECONDS", default=5)
+)
+# After a failed relay, requests stop relaying for this long.
+JOBS_RELAY_PAUSE = timedelta(seconds=env.float("JOBS_RELAY_PAUSE_SECONDS", default=10))
+JOBS_KEEP_SUCCEEDED = timedelta(days=7)
+JOBS_KEEP_FAILED = timedelta(days=30)
+
+# name -> (task path, period): enqueued once per period by `jobs_beat`.
+JOBS_PERIODIC = {
+    "orders_expire": ("apps.orders.tasks.orders_expire_task", timedelta(minutes=1)),
+    "idempotency_purge": (
+        "apps.core.tasks.idempotency_records_purge_task",
+        timedelta(hours=1),
+    ),
+    "tokens_purge": ("apps.accounts.tasks.tokens_purge_task", timedelta(hours=1)),
+    "jobs_purge": ("apps.jobs.tasks.jobs_purge_task", timedelta(hours=6)),
 }

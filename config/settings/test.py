@@ -1,11 +1,19 @@
 """Test settings: base plus what only tests need."""
 
+import os
+
 from config.env import BASE_DIR
 from config.settings.base import *  # noqa: F403
 from config.settings.base import DATABASES
+from config.settings.tasks import TASK_BACKEND_CONFIGS
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so a server process started by a test sees the data.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+
+# Tests run jobs in-process as soon as they are relayed, unless a test that
+# starts real workers asks for another backend through TASKS_BACKEND.
+if "TASKS_BACKEND" not in os.environ:
+    TASKS = {"default": TASK_BACKEND_CONFIGS["immediate"]}

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from apps.orders import models
+from apps.orders.errors import OrderNotFoundError
 
 
 def order_received_email_send(*, order_id: int) -> bool:
@@ -16,13 +17,16 @@ def order_received_email_send(*, order_id: int) -> bool:
     The send is recorded (unique per order and kind) in the same transaction
     as the sending: a concurrent second run waits on the record and then
     sends nothing; a failed send records nothing, so a retry sends it.
+
+    Raises:
+        OrderNotFoundError: the order is gone.
     """
     with transaction.atomic():
         order = (
             models.Order.objects.select_related("customer").filter(pk=order_id).first()
         )
         if order is None:
-            return False
+            raise OrderNotFoundError
         try:
             with transaction.atomic():
                 models.OrderEmail.objects.create(

@@ -2,6 +2,7 @@ import pytest
 from django.core import mail
 
 from apps.accounts import services, tasks, tokens
+from apps.accounts.errors import AccountError, AccountErrorCode
 from apps.accounts.models import SentEmail
 from tests.factories.accounts import UserFactory
 
@@ -29,15 +30,11 @@ def test_sends_one_email_with_a_working_link(clock):
 def test_running_the_task_twice_sends_one_email():
     user = UserFactory.create()
 
-    first = tasks.account_verification_email_send_task.enqueue(
-        user_id=user.pk, request_id="req-1"
-    )
-    second = tasks.account_verification_email_send_task.enqueue(
-        user_id=user.pk, request_id="req-1"
-    )
+    first = tasks.account_verification_email_send_task.call(user_id=user.pk)
+    second = tasks.account_verification_email_send_task.call(user_id=user.pk)
 
-    assert first.return_value is True
-    assert second.return_value is False
+    assert first is True
+    assert second is False
     assert len(mail.outbox) == 1
     assert SentEmail.objects.filter(user=user).count() == 1
 
@@ -49,12 +46,16 @@ def test_a_verified_user_gets_no_email():
     assert mail.outbox == []
 
 
-def test_a_deleted_user_gets_no_email():
+def test_a_deleted_user_is_a_permanent_error_and_gets_no_email():
     user = UserFactory.create()
     user_id = user.pk
     user.delete()
 
-    assert services.verification_email_send(user_id=user_id) is False
+    with pytest.raises(AccountError) as raised:
+        services.verification_email_send(user_id=user_id)
+
+    assert raised.value.code == AccountErrorCode.USER_NOT_FOUND
+    assert raised.value.retryable is False
     assert mail.outbox == []
 
 

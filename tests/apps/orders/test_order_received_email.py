@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 
 from apps.orders import models, tasks
+from apps.orders.errors import OrderNotFoundError
 from tests.factories.orders import placed_order
 
 
@@ -11,12 +12,8 @@ from tests.factories.orders import placed_order
 def test_the_email_is_sent_once_even_when_the_task_runs_twice():
     order = placed_order()
 
-    first = tasks.order_received_email_send_task.call(
-        order_id=order.pk, request_id="r1"
-    )
-    second = tasks.order_received_email_send_task.call(
-        order_id=order.pk, request_id="r1"
-    )
+    first = tasks.order_received_email_send_task.call(order_id=order.pk)
+    second = tasks.order_received_email_send_task.call(order_id=order.pk)
 
     assert (first, second) == (True, False)
     assert len(mail.outbox) == 1
@@ -25,8 +22,10 @@ def test_the_email_is_sent_once_even_when_the_task_runs_twice():
 
 
 @pytest.mark.django_db
-def test_a_deleted_order_gets_no_email():
-    assert tasks.order_received_email_send_task.call(order_id=999999) is False
+def test_a_deleted_order_is_a_permanent_error_and_gets_no_email():
+    with pytest.raises(OrderNotFoundError):
+        tasks.order_received_email_send_task.call(order_id=999999)
+
     assert mail.outbox == []
 
 
