@@ -29,8 +29,14 @@ run: install ## Migrate, seed the demo catalog if empty, serve on http://127.0.0
 	$(RUN) python manage.py migrate --noinput
 	$(RUN) python manage.py seed_demo --if-empty
 	$(RUN) python manage.py collectstatic --noinput -v0
-	@echo "Serving http://127.0.0.1:8000/graphql/ (GraphiQL in a browser)"
+	@echo "Serving http://127.0.0.1:8000/graphql/ (GraphiQL in a browser), with a task worker"
+	$(RUN) python manage.py worker --beat & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
 	WEB_WORKERS=$${WEB_WORKERS:-1} deploy/serve
+
+.PHONY: worker
+worker: install ## Task workers for the emails, critical and analytics queues, and the job beat
+	deploy/worker
 
 .PHONY: test
 test: install lint typecheck pytest ## Everything CI runs: lint, types, the test suite

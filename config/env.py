@@ -159,12 +159,20 @@ def auth_trusted_proxy_hops() -> int:
 def mailer() -> dict[str, object]:
     """Return the default MAILERS entry: console unless EMAIL_URL is set.
 
-    EMAIL_URL is e.g. `smtp+tls://user:password@smtp.example.com:587`.
+    EMAIL_URL is e.g. `smtp+tls://user:password@smtp.example.com:587`, or
+    `filemail:///tmp/mail` to write messages to files.
     """
     url: str | None = env.str("EMAIL_URL", default=None)
     if not url:
         return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     parsed = environ.Env.email_url_config(url)
+    if parsed["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+        # filemail:///var/mail/shop: one file per connection, for tests and demos.
+        return {
+            "BACKEND": parsed["EMAIL_BACKEND"],
+            # django-environ drops the path's leading slash; paths are absolute.
+            "OPTIONS": {"file_path": "/" + parsed["EMAIL_FILE_PATH"].lstrip("/")},
+        }
     return {
         "BACKEND": parsed["EMAIL_BACKEND"],
         "OPTIONS": {

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 
 from asgiref.sync import sync_to_async
 from django.db import connection
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+
+from apps.jobs import health as jobs_health
 
 router = Router(tags=["health"])
 
@@ -19,9 +22,17 @@ class Check(Schema):
     error: str | None = None
 
 
+class QueueDepth(Schema):
+    waiting: int
+    scheduled: int
+    running: int
+    failed: int
+
+
 class Health(Schema):
     status: str
     checks: dict[str, Check]
+    queues: dict[str, QueueDepth] | None = None
 
 
 def _database_ping() -> None:
@@ -44,16 +55,29 @@ async def _timed(check: Callable[[], None]) -> Check:
     )
 
 
-@router.get("/live", response=Health, summary="The process is up")
+@router.get("/live", response=Health, summary="The process is up", exclude_none=True)
 async def live(request: HttpRequest) -> Health:
     return Health(status="ok", checks={})
 
 
 @router.get(
-    "/ready", response={200: Health, 503: Health}, summary="Dependencies reachable"
+    "/ready",
+    response={200: Health, 503: Health},
+    summary="Dependencies reachable",
+    description=(
+        "503 when PostgreSQL, or Redis where jobs go through Redis, does not "
+        "answer. `queues` gives each job queue's unfinished jobs, from the "
+        "database outbox."
+    ),
 )
 async def ready(request: HttpRequest) -> Status[Health]:
     checks = {"database": await _timed(_database_ping)}
+    if jobs_health.broker_uses_redis():
+        checks["redis"] = await _timed(jobs_health.broker_ping)
+    queues = None
+    if checks["database"].status == "ok":
+        depths = await sync_to_async(jobs_health.queue_depths)()
+        queues = {name: QueueDepth(**asdict(depth)) for name, depth in depths.items()}
     healthy = all(check.status == "ok" for check in checks.values())
-    body = Health(status="ok" if healthy else "fail", checks=checks)
+    body = Health(status="ok" if healthy else "fail", checks=checks, queues=queues)
     return Status(200 if healthy else 503, body)

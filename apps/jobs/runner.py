@@ -17,7 +17,7 @@ import threading
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connections
+from django.db import close_old_connections, connection, connections
 from django.db.models import F, Q
 from django.tasks import Task
 from django.utils import timezone
@@ -64,6 +64,23 @@ def job_run(job_id: int) -> JobStatus | None:
     None when there was nothing to do (already running elsewhere, finished,
     or not yet due): a harmless duplicate delivery.
     """
+    # As Django does around a request: the Redis worker never does, and a
+    # connection broken by a database restart would fail every later job.
+    _connections_refresh()
+    try:
+        return _run(job_id)
+    finally:
+        _connections_refresh()
+
+
+def _connections_refresh() -> None:
+    # Not inside a transaction: the in-process backend runs jobs inside the
+    # caller's (tests), whose connection must stay open.
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
+def _run(job_id: int) -> JobStatus | None:
     job = job_claim(job_id, now=timezone.now())
     if job is None:
         logger.info("job delivery skipped", extra={"job_id": job_id})

@@ -8,13 +8,14 @@ needs no Redis. Either only carries "run job N" to a worker: the outbox in
 """
 
 from datetime import timedelta
+from typing import Any
 
 from config.env import env, redis_url, tasks_backend
 
 JOBS_QUEUES = ["emails", "critical", "analytics"]
 
 TASKS_BACKEND = tasks_backend()
-TASK_BACKEND_CONFIGS = {
+TASK_BACKEND_CONFIGS: dict[str, dict[str, Any]] = {
     "redis": {
         "BACKEND": "django_tasks_redis.backends.RedisTaskBackend",
         "QUEUES": JOBS_QUEUES,

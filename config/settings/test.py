@@ -16,4 +16,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Tests run jobs in-process as soon as they are relayed, unless a test that
 # starts real workers asks for another backend through TASKS_BACKEND.
 if "TASKS_BACKEND" not in os.environ:
-    TASKS = {"default": TASK_BACKEND_CONFIGS["immediate"]}
+    TASKS_BACKEND = "immediate"
+    TASKS = {"default": TASK_BACKEND_CONFIGS[TASKS_BACKEND]}

@@ -76,3 +76,12 @@ def test_sqlite_waits_for_the_write_lock_instead_of_failing(monkeypatch):
 
     assert options["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in options["init_command"]
+
+
+def test_a_filemail_url_writes_messages_to_files(monkeypatch):
+    monkeypatch.setenv("EMAIL_URL", "filemail:///var/mail/shop")
+
+    assert env.mailer() == {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": "/var/mail/shop"},
+    }

@@ -1,6 +1,12 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
+
+from apps.jobs.models import Job, JobStatus
+from tests.support.workers import redis_tasks
 
 
 @pytest.mark.django_db
@@ -32,3 +38,59 @@ def test_openapi_document_lists_the_probes(client):
     paths = response.json()["paths"]
     assert response.status_code == 200
     assert {"/health/live", "/health/ready"} <= set(paths)
+
+
+@pytest.mark.django_db
+def test_ready_reports_the_unfinished_jobs_of_every_queue(client):
+    now = timezone.now()
+    for status, queue, run_after in [
+        (JobStatus.PENDING, "emails", now),
+        (JobStatus.PENDING, "emails", now + timedelta(minutes=2)),
+        (JobStatus.RUNNING, "critical", now),
+        (JobStatus.FAILED, "critical", now),
+        (JobStatus.SUCCEEDED, "analytics", now),
+    ]:
+        Job.objects.create(
+            task_path="t",
+            queue=queue,
+            status=status,
+            max_attempts=4,
+            run_after=run_after,
+            created_at=now,
+        )
+
+    body = client.get("/health/ready").json()
+
+    assert body["queues"] == {
+        "emails": {"waiting": 1, "scheduled": 1, "running": 0, "failed": 0},
+        "critical": {"waiting": 0, "scheduled": 0, "running": 1, "failed": 1},
+        "analytics": {"waiting": 0, "scheduled": 0, "running": 0, "failed": 0},
+    }
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_ready_checks_redis_when_jobs_go_through_it(client, settings):
+    settings.TASKS = redis_tasks(settings.REDIS_URL)
+
+    response = client.get("/health/ready")
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["checks"]["redis"]["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_ready_fails_with_503_when_redis_does_not_answer(client, settings):
+    settings.TASKS = redis_tasks("redis://127.0.0.1:1/0")  # nothing listens there
+
+    response = client.get("/health/ready")
+
+    body = response.json()
+    assert response.status_code == 503
+    assert body["status"] == "fail"
+    assert body["checks"]["redis"] == {
+        "status": "fail",
+        "duration_ms": body["checks"]["redis"]["duration_ms"],
+        "error": "ConnectionError",
+    }
+    assert body["checks"]["database"]["status"] == "ok"

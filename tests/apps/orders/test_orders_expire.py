@@ -3,9 +3,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
 
 from apps.catalog.models import Stock
+from apps.jobs.reconciler import periodic_enqueue
 from apps.orders import models
 from apps.orders.services import order_mark_paid, orders_expire
 from apps.orders.status import OrderStatus
@@ -70,3 +74,25 @@ def test_the_expire_orders_command_runs_the_expiry(capsys):
 
     assert models.Order.objects.get(pk=order.pk).status == OrderStatus.CANCELLED
     assert capsys.readouterr().out == "Expired 1 order(s).\n"
+
+
+@pytest.mark.django_db
+def test_the_job_beat_expires_unpaid_orders_on_its_own(
+    django_capture_on_commit_callbacks,
+):
+    variant = stocked_variant(on_hand=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        order = placed_order(items=[(variant, 2)])
+    later = timezone.now() + settings.ORDERS_PAYMENT_WINDOW + timedelta(seconds=1)
+
+    with (
+        time_machine.travel(later, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        periodic_enqueue(now=timezone.now())  # what `jobs_beat` does each round
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED
+    stock = Stock.objects.get(variant=variant)
+    assert (stock.quantity_on_hand, stock.quantity_reserved) == (5, 0)
+    assert "orders_expire" in settings.JOBS_PERIODIC
