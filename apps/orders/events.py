@@ -1,30 +1,35 @@
 """Domain events of orders and their handlers, called explicitly (no signals).
 
-Events are published after the transaction that caused them commits;
-handlers only enqueue follow-up work, through `enqueue_on_commit`.
+Events are published inside the transaction that causes them, and handlers
+only enqueue follow-up jobs through the outbox (`apps.jobs`): the jobs commit
+or roll back with the change, and run only after it has committed. A handler
+that fails therefore fails the change, as any other write in it would.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
-from django.db import transaction
+from django.db import connection
 
 from apps.jobs.outbox import job_enqueue
 from apps.orders import tasks
 
-logger = logging.getLogger(__name__)
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OrderCreated:
-    """A new order was placed (committed)."""
+    """A new order was placed."""
 
     order_id: int
     customer_id: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrderPaid:
+    """An order's payment was captured: its units are sold."""
+
+    order_id: int
 
 
 def _order_received_email_enqueue(event: OrderCreated) -> None:
@@ -35,25 +40,38 @@ def _order_received_email_enqueue(event: OrderCreated) -> None:
     )
 
 
+def _order_confirmation_email_enqueue(event: OrderPaid) -> None:
+    job_enqueue(
+        tasks.order_confirmation_email_send_task,
+        key=f"order-confirmation-email:{event.order_id}",
+        order_id=event.order_id,
+    )
+
+
 ORDER_CREATED_HANDLERS: tuple[Callable[[OrderCreated], None], ...] = (
     _order_received_email_enqueue,
+)
+ORDER_PAID_HANDLERS: tuple[Callable[[OrderPaid], None], ...] = (
+    _order_confirmation_email_enqueue,
 )
 
 
 def order_created_publish(event: OrderCreated) -> None:
-    """Run every OrderCreated handler once the current transaction commits.
-
-    Robust: a failing handler is logged by Django and cannot undo or fail
-    the order that already committed.
-    """
-    transaction.on_commit(partial(_dispatch, event), robust=True)
-
-
-def _dispatch(event: OrderCreated) -> None:
+    """Run every OrderCreated handler in the current transaction."""
+    _require_transaction()
     for handler in ORDER_CREATED_HANDLERS:
-        try:
-            handler(event)
-        except Exception:  # one failing handler must not starve the others
-            logger.exception(
-                "OrderCreated handler failed", extra={"order_id": event.order_id}
-            )
+        handler(event)
+
+
+def order_paid_publish(event: OrderPaid) -> None:
+    """Run every OrderPaid handler in the current transaction."""
+    _require_transaction()
+    for handler in ORDER_PAID_HANDLERS:
+        handler(event)
+
+
+def _require_transaction() -> None:
+    # Outside a transaction the jobs would commit without the change.
+    if not connection.in_atomic_block:
+        msg = "Order events are published inside the transaction of the change."
+        raise RuntimeError(msg)

@@ -145,6 +145,7 @@ class OrderEmail(models.Model):
 
     class Kind(models.TextChoices):
         RECEIVED = "RECEIVED", "Order received"
+        CONFIRMED = "CONFIRMED", "Order confirmed (paid)"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="emails")
     kind = models.CharField(max_length=20, choices=Kind.choices)

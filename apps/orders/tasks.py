@@ -21,6 +21,12 @@ def order_received_email_send_task(*, order_id: int) -> bool:
     return services.order_received_email_send(order_id=order_id)
 
 
+@task(queue_name="emails")
+def order_confirmation_email_send_task(*, order_id: int) -> bool:
+    """Send the "order confirmed" email once the order is paid; idempotent."""
+    return services.order_confirmation_email_send(order_id=order_id)
+
+
 @task(queue_name="critical")
 def orders_expire_task() -> int:
     """Cancel unpaid orders past their payment window; return how many."""

@@ -1,7 +1,10 @@
 """Order writes. Each public function is a transaction boundary."""
 
 from apps.orders.services.expiry import orders_expire
-from apps.orders.services.notifications import order_received_email_send
+from apps.orders.services.notifications import (
+    order_confirmation_email_send,
+    order_received_email_send,
+)
 from apps.orders.services.placement import LineInput, ShippingAddress, order_place
 from apps.orders.services.transitions import (
     order_cancel,
@@ -14,6 +17,7 @@ __all__ = [
     "LineInput",
     "ShippingAddress",
     "order_cancel",
+    "order_confirmation_email_send",
     "order_fulfil",
     "order_mark_paid",
     "order_place",

@@ -10,16 +10,44 @@ from django.utils import timezone
 from apps.orders import models
 from apps.orders.errors import OrderNotFoundError
 
+Kind = models.OrderEmail.Kind
+
+# kind -> (subject with {number}, template name without extension)
+_EMAILS = {
+    Kind.RECEIVED: ("We received your order {number}", "orders/email/order_received"),
+    Kind.CONFIRMED: (
+        "Your order {number} is confirmed",
+        "orders/email/order_confirmed",
+    ),
+}
+
 
 def order_received_email_send(*, order_id: int) -> bool:
     """Send the "order received" email unless it was sent; return whether sent.
 
-    The send is recorded (unique per order and kind) in the same transaction
-    as the sending: a concurrent second run waits on the record and then
-    sends nothing; a failed send records nothing, so a retry sends it.
+    Raises:
+        OrderNotFoundError: the order is gone.
+    """
+    return _order_email_send(order_id=order_id, kind=Kind.RECEIVED)
+
+
+def order_confirmation_email_send(*, order_id: int) -> bool:
+    """Send the "order confirmed" email (it was paid) unless it was sent.
 
     Raises:
         OrderNotFoundError: the order is gone.
+    """
+    return _order_email_send(order_id=order_id, kind=Kind.CONFIRMED)
+
+
+def _order_email_send(*, order_id: int, kind: models.OrderEmail.Kind) -> bool:
+    """Send one kind of email about an order, at most once; return whether sent.
+
+    The send is recorded (unique per order and kind) in the same transaction
+    as the sending: a concurrent second run waits on the record and then
+    sends nothing; a failed send records nothing, so a retry sends it. A
+    crash after the message left but before the commit sends it again on
+    the retry: at-least-once, as SMTP itself is.
     """
     with transaction.atomic():
         order = (
@@ -30,20 +58,19 @@ def order_received_email_send(*, order_id: int) -> bool:
         try:
             with transaction.atomic():
                 models.OrderEmail.objects.create(
-                    order=order,
-                    kind=models.OrderEmail.Kind.RECEIVED,
-                    sent_at=timezone.now(),
+                    order=order, kind=kind, sent_at=timezone.now()
                 )
         except IntegrityError:
             return False
+        subject, template = _EMAILS[kind]
         context = {"order": order, "lines": list(order.lines.order_by("id"))}
         message = EmailMultiAlternatives(
-            subject=f"We received your order {order.number}",
-            body=render_to_string("orders/email/order_received.txt", context),
+            subject=subject.format(number=order.number),
+            body=render_to_string(f"{template}.txt", context),
             to=[order.customer.email],
         )
         message.attach_alternative(
-            render_to_string("orders/email/order_received.html", context), "text/html"
+            render_to_string(f"{template}.html", context), "text/html"
         )
         message.send()
         return True

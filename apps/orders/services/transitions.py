@@ -16,7 +16,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.catalog import stock
 from apps.core import idempotency
-from apps.orders import locks, models
+from apps.orders import events, locks, models
 from apps.orders.errors import (
     IllegalTransitionError,
     OrderBusyError,
@@ -86,7 +86,8 @@ def order_mark_paid(
 ) -> models.Order:
     """Record that an unpaid order was paid: its reserved units become sold.
 
-    Called by the payments domain once a capture succeeds.
+    Called by the payments domain once a capture succeeds. Enqueues the
+    order confirmation email in the same transaction (OrderPaid).
 
     Raises:
         OrderNotFoundError: ORDER_NOT_FOUND.
@@ -104,6 +105,7 @@ def order_mark_paid(
                 stock.stock_commit(lines=_stock_lines(order))
             except stock.StockBusyError as exc:
                 raise OrderBusyError from exc
+            events.order_paid_publish(events.OrderPaid(order_id=order.pk))
             return order
 
     return with_conflict_retries(pay)
