@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 
 from apps.jobs.models import Job, JobStatus
 from apps.orders import events, models, tasks
@@ -55,6 +56,7 @@ def test_paying_an_order_sends_the_confirmation_email_once(
     (message,) = mail.outbox
     assert message.subject == f"Your order {order.number} is confirmed"
     assert "it is confirmed" in message.body
+    assert isinstance(message, EmailMultiAlternatives)
     ((html, mime),) = message.alternatives
     assert mime == "text/html"
     assert order.number in html
