@@ -59,7 +59,7 @@ def test_paying_an_order_sends_the_confirmation_email_once(
     assert isinstance(message, EmailMultiAlternatives)
     ((html, mime),) = message.alternatives
     assert mime == "text/html"
-    assert order.number in html
+    assert order.number in str(html)
     job = Job.objects.get(key=f"order-confirmation-email:{order.pk}")
     assert job.status == JobStatus.SUCCEEDED
     assert list(
