@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from asgiref.sync import markcoroutinefunction
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
+from opentelemetry import context, propagate, trace
 
 from apps.core.request_context import bind_request_id, reset_request_id
 from schema.http.availability import (
@@ -20,6 +21,7 @@ from schema.http.availability import (
 )
 
 logger = logging.getLogger("fashionistar.access")
+tracer = trace.get_tracer("fashionistar.http")
 
 # A client-supplied id is echoed into logs and headers, so keep it tame.
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -50,12 +52,26 @@ class RequestLogMiddleware:
         token = bind_request_id(request_id)
         started = time.perf_counter()
         status = 500
+        # A server span continuing the caller's W3C trace when it sent one;
+        # jobs enqueued by this request carry it on (apps/jobs/outbox.py).
+        span = tracer.start_span(
+            f"{request.method} {request.path}",
+            context=propagate.extract(request.headers),
+            kind=trace.SpanKind.SERVER,
+            attributes={
+                "http.request.method": str(request.method),
+                "request.id": request_id,
+            },
+        )
+        attached = context.attach(trace.set_span_in_context(span))
         try:
             response = await self.get_response(request)
             status = response.status_code
             response["X-Request-ID"] = request_id
             return response
         finally:
+            span.set_attribute("http.response.status_code", status)
+            span.end()
             logger.info(
                 "request",
                 extra={
@@ -65,6 +81,7 @@ class RequestLogMiddleware:
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                 },
             )
+            context.detach(attached)
             reset_request_id(token)
 
     async def process_exception(

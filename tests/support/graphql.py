@@ -17,13 +17,14 @@ def gql(
     variables: dict[str, Any] | None = None,
     *,
     expect_errors: bool = False,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """POST a document; fail on `errors` unless `expect_errors`."""
     response = client.post(
         GRAPHQL_URL,
         data=json.dumps({"query": query, "variables": variables or {}}),
         content_type=JSON,
-        HTTP_ACCEPT=JSON,
+        headers={"Accept": JSON, **(headers or {})},
     )
     body: dict[str, Any] = response.json()
     if expect_errors:

@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0001_initial'),
+        ("orders", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='orderemail',
-            name='kind',
-            field=models.CharField(choices=[('RECEIVED', 'Order received'), ('CONFIRMED', 'Order confirmed (paid)')], max_length=20),
+            model_name="orderemail",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("RECEIVED", "Order received"),
+                    ("CONFIRMED", "Order confirmed (paid)"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
