@@ -94,12 +94,23 @@ def _messages(mail_dir: Path) -> list[str]:
     ]
 
 
+@pytest.fixture
+def variant_gid(transactional_db) -> str:
+    """A variant with plenty of stock, committed for the server to see."""
+    return relay.to_base64("ProductVariant", stocked_variant(on_hand=100).pk)
+
+
+@pytest.fixture
+def mail_dir(tmp_path: Path) -> Path:
+    """Where the email backend of the server and worker writes messages."""
+    path = tmp_path / "mail"
+    path.mkdir()
+    return path
+
+
 def test_redis_killed_and_restarted_empty_loses_and_doubles_no_email(
-    transactional_db, tmp_path
+    variant_gid, mail_dir
 ):
-    variant_gid = relay.to_base64("ProductVariant", stocked_variant(on_hand=100).pk)
-    mail_dir = tmp_path / "mail"
-    mail_dir.mkdir()
     with private_redis() as redis:
         env = job_environment(
             TASKS_BACKEND="redis",
@@ -168,11 +179,8 @@ def test_redis_killed_and_restarted_empty_loses_and_doubles_no_email(
     ids=["client-pause", "out-of-memory"],
 )
 def test_a_hung_or_full_redis_delays_no_request_and_loses_no_email(
-    transactional_db, tmp_path, trouble, recovery
+    variant_gid, mail_dir, trouble, recovery
 ):
-    variant_gid = relay.to_base64("ProductVariant", stocked_variant(on_hand=100).pk)
-    mail_dir = tmp_path / "mail"
-    mail_dir.mkdir()
     with private_redis() as redis:
         env = job_environment(
             TASKS_BACKEND="redis",

@@ -7,6 +7,7 @@ two instead of minutes.
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -95,5 +96,20 @@ def test_sigterm_lets_the_running_task_finish(env, tmp_path):
         assert running.terminate() == 0
 
     assert _done(effects) == ["done t"]
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (JobStatus.SUCCEEDED, 1)
+
+
+def test_a_task_longer_than_its_lease_is_never_started_twice(env, tmp_path):
+    effects = tmp_path / "effects.log"
+    # 4 s of work against a 1.5 s lease: only the heartbeat keeps it owned.
+    job = job_enqueue(job_tasks.record_task, path=str(effects), label="long", sleep=4)
+
+    with worker("worker", "--beat", env=env), worker("worker", "--beat", env=env):
+        eventually(lambda: _done(effects), timeout=30, what="the task completed")
+        time.sleep(2)  # a wrongful take-over would start it again by now
+
+    started = [line for line in _lines(effects) if line.startswith("started")]
+    assert len(started) == 1
     job.refresh_from_db()
     assert (job.status, job.attempts) == (JobStatus.SUCCEEDED, 1)
