@@ -1,0 +1,97 @@
+"""Orders in the admin: read-only records, changed only through the services.
+
+Editing an order's status or lines by hand would bypass the stock and the
+audit trail, so the only change offered is the cancel action, which calls
+the same service as the API.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from apps.core.errors import DomainError
+from apps.orders import services
+from apps.orders.models import Order, OrderLine, OrderStatusChange
+
+
+class _ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class OrderLineInline(_ReadOnlyInline):
+    model = OrderLine
+    fields = (
+        "product_name",
+        "variant_sku",
+        "size",
+        "colour",
+        "quantity",
+        "unit_price",
+        "line_total",
+    )
+
+
+class OrderStatusChangeInline(_ReadOnlyInline):
+    model = OrderStatusChange
+    fields = ("created_at", "from_status", "to_status", "actor", "reason")
+    ordering = ("created_at", "id")
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin[Order]):
+    list_display = (
+        "number",
+        "customer",
+        "status",
+        "total",
+        "currency",
+        "created_at",
+        "expires_at",
+    )
+    list_filter = ("status", "currency")
+    search_fields = ("number", "customer__email")
+    list_select_related = ("customer",)
+    ordering = ("-created_at",)
+    date_hierarchy = "created_at"
+    inlines = (OrderLineInline, OrderStatusChangeInline)
+    actions = ("cancel",)
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Order | None = None
+    ) -> list[str]:
+        return [field.name for field in Order._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: Order | None = None
+    ) -> bool:
+        return False
+
+    @admin.action(
+        description="Cancel the selected unpaid orders", permissions=["change"]
+    )
+    def cancel(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        assert request.user.pk is not None
+        cancelled, refused = 0, []
+        for order in queryset.order_by("pk"):
+            try:
+                services.order_cancel(order_id=order.pk, actor_id=request.user.pk)
+            except DomainError as error:
+                refused.append(f"{order.number}: {error.message}")
+            else:
+                cancelled += 1
+        if cancelled:
+            self.message_user(
+                request, f"{cancelled} order(s) cancelled.", messages.SUCCESS
+            )
+        for problem in refused:
+            self.message_user(request, problem, messages.WARNING)

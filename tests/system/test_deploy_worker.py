@@ -1,0 +1,82 @@
+"""deploy/worker: one worker per queue plus the beat, stopped as one."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import tempfile
+
+import psutil
+import pytest
+
+from apps.jobs.models import Job, JobStatus
+from apps.jobs.outbox import job_enqueue
+from config.settings.tasks import TASK_BACKEND_CONFIGS
+from tests.support import job_tasks
+from tests.support.live_server import ROOT
+from tests.support.workers import eventually, job_environment
+
+pytestmark = [pytest.mark.system, pytest.mark.slow]
+
+
+def test_deploy_worker_serves_every_queue_and_stops_cleanly_on_sigterm(
+    transactional_db, settings, tmp_path
+):
+    settings.TASKS = {"default": TASK_BACKEND_CONFIGS["database"]}
+    effects = tmp_path / "effects.log"
+    for queue in ("emails", "critical", "analytics"):
+        job_enqueue(
+            job_tasks.record_task.using(queue_name=queue),
+            path=str(effects),
+            label=queue,
+        )
+
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [str(ROOT / "deploy" / "worker")],
+            cwd=ROOT,
+            env=job_environment(TASKS_BACKEND="database"),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            eventually(
+                lambda: (
+                    Job.objects.filter(
+                        status=JobStatus.SUCCEEDED,
+                        task_path=job_tasks.record_task.module_path,
+                    ).count()
+                    == 3
+                ),
+                timeout=60,
+                what="one job on each queue done",
+            )
+            children = psutil.Process(process.pid).children()
+            assert len(children) == 4  # three workers and the beat
+
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=30) == 0
+            assert not any(
+                child.is_running() and child.status() != psutil.STATUS_ZOMBIE
+                for child in children
+            )
+        except BaseException as error:
+            log.seek(0)
+            error.add_note(log.read().decode("utf-8", "replace"))
+            raise
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+    assert sorted(
+        line.split()[1]
+        for line in effects.read_text().splitlines()
+        if line.startswith("done")
+    ) == [
+        "analytics",
+        "critical",
+        "emails",
+    ]
