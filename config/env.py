@@ -34,6 +34,30 @@ def secret_key() -> str:
     return key
 
 
+# Development webhook secrets: `manage.py payment_simulate` signs with them.
+DEV_STRIPE_WEBHOOK_SECRET = "whsec_development_only"  # noqa: S105
+DEV_PAYSTACK_SECRET_KEY = "sk_test_development_only"  # noqa: S105
+
+
+def stripe_webhook_secrets() -> list[str]:
+    """Return STRIPE_WEBHOOK_SECRET as a list (comma-separated while rotating).
+
+    The development secret only while DEBUG is on.
+    """
+    default = [DEV_STRIPE_WEBHOOK_SECRET] if debug() else []
+    secrets: list[str] = [
+        s for s in env.list("STRIPE_WEBHOOK_SECRET", default=default) if s
+    ]
+    return secrets
+
+
+def paystack_secret_key() -> str:
+    """Return PAYSTACK_SECRET_KEY (it signs Paystack webhooks); dev key in DEBUG."""
+    default = DEV_PAYSTACK_SECRET_KEY if debug() else ""
+    key: str = env.str("PAYSTACK_SECRET_KEY", default=default)
+    return key
+
+
 def allowed_hosts() -> list[str]:
     """Return ALLOWED_HOSTS, a comma-separated list (localhost in development)."""
     default = ["127.0.0.1", "localhost", "[::1]"] if debug() else []

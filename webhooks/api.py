@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from webhooks.health import router as health_router
+from webhooks.payments import router as payments_router
 
 api = NinjaAPI(
     title="Fashionistar webhooks and health",
@@ -15,3 +16,4 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/health", health_router)
+api.add_router("/webhooks", payments_router)

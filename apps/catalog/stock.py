@@ -131,6 +131,24 @@ def stock_commit(*, lines: Iterable[StockLine]) -> None:
         _update(wanted, quantity_reserved=-1, quantity_on_hand=-1)
 
 
+def stock_restock(*, lines: Iterable[StockLine]) -> None:
+    """Put sold units back on hand (a paid order was refunded).
+
+    A variant whose stock row is gone is skipped: refunds must not fail on
+    catalog edits.
+
+    Raises:
+        StockBusyError: STOCK_BUSY when a row stayed locked too long.
+    """
+    wanted = _totals(lines)
+    with transaction.atomic():
+        counts = _lock(wanted)
+        _update(
+            Counter({pk: n for pk, n in wanted.items() if pk in counts}),
+            quantity_on_hand=+1,
+        )
+
+
 def _totals(lines: Iterable[StockLine]) -> Counter[int]:
     totals: Counter[int] = Counter()
     for line in lines:

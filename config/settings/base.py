@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "apps.catalog",
     "apps.orders",
     "apps.jobs",
+    "apps.payments",
     # Task backends (config/settings/tasks.py): their tables, worker commands.
     "django_tasks_db",
     "django_tasks_redis",
@@ -99,5 +100,6 @@ from config.settings.email import *  # noqa: E402, F403
 from config.settings.graphql import *  # noqa: E402, F403
 from config.settings.logging import *  # noqa: E402, F403
 from config.settings.orders import *  # noqa: E402, F403
+from config.settings.payments import *  # noqa: E402, F403
 from config.settings.security import *  # noqa: E402, F403
 from config.settings.tasks import *  # noqa: E402, F403

@@ -589,7 +589,7 @@ async def test_database_outage_is_a_503_with_retry_after(accept, index, caplog):
     assert response["Retry-After"] == "5"
     assert content_type(response).startswith(accept)
     assert json.loads(response.content) == UNAVAILABLE_BODY
-    warnings = [r for r in caplog.records if r.name == "fashionistar.graphql"]
+    warnings = [r for r in caplog.records if r.name == "fashionistar.availability"]
     assert [(r.levelname, r.message, r.exc_info) for r in warnings] == [
         ("WARNING", "database unavailable", None)
     ]

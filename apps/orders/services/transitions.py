@@ -128,17 +128,33 @@ def order_fulfil(
 def order_refund(
     *, order_id: int, actor_id: int | None = None, now: datetime | None = None
 ) -> models.Order:
-    """Record that a paid order was refunded (the money, by payments).
+    """Record that a paid order was refunded in full; its units go back on sale.
 
-    Stock is not touched: returned goods are restocked by a stock count.
+    Called by the payments domain once the provider reports the refund.
 
     Raises:
         OrderNotFoundError: ORDER_NOT_FOUND.
         IllegalTransitionError: ILLEGAL_TRANSITION unless PAID.
+        OrderBusyError: STOCK_BUSY when stock rows stayed locked too long.
     """
-    return _simple_transition(
-        order_id, OrderStatus.REFUNDED, actor_id=actor_id, reason="refunded", now=now
-    )
+
+    def refund() -> models.Order:
+        with transaction.atomic():
+            order = _locked(order_id)
+            transition_apply(
+                order,
+                OrderStatus.REFUNDED,
+                actor_id=actor_id,
+                reason="refunded",
+                now=now,
+            )
+            try:
+                stock.stock_restock(lines=_stock_lines(order))
+            except stock.StockBusyError as exc:
+                raise OrderBusyError from exc
+            return order
+
+    return with_conflict_retries(refund)
 
 
 def _simple_transition(

@@ -1,0 +1,13 @@
+"""Payment jobs, on the critical queue."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from apps.payments import services
+
+
+@task(queue_name="critical")
+def webhook_event_process_task(*, webhook_event_id: int) -> str:
+    """Apply one stored provider event to its payment, exactly once."""
+    return str(services.webhook_event_process(webhook_event_id=webhook_event_id))
