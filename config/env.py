@@ -58,6 +58,22 @@ def paystack_secret_key() -> str:
     return key
 
 
+def payments_adapter() -> str:
+    """Return PAYMENTS_ADAPTER: `simulated` by default while DEBUG is on."""
+    default = "simulated" if debug() else "live"
+    adapter: str = env.str("PAYMENTS_ADAPTER", default=default)
+    if adapter not in ("simulated", "live"):
+        msg = "PAYMENTS_ADAPTER must be simulated or live."
+        raise ImproperlyConfigured(msg)
+    return adapter
+
+
+def stripe_secret_key() -> str:
+    """Return STRIPE_SECRET_KEY, the API key of the live adapter."""
+    key: str = env.str("STRIPE_SECRET_KEY", default="")
+    return key
+
+
 def allowed_hosts() -> list[str]:
     """Return ALLOWED_HOSTS, a comma-separated list (localhost in development)."""
     default = ["127.0.0.1", "localhost", "[::1]"] if debug() else []

@@ -29,6 +29,7 @@ from schema.core.node import NodeQuery
 from schema.http.availability import DatabaseAvailability
 from schema.orders.mutations import OrderMutation
 from schema.orders.queries import OrderQuery
+from schema.payments.mutations import PaymentMutation
 
 
 @strawberry.type(
@@ -43,7 +44,7 @@ class Query(NodeQuery, CatalogQuery, AccountQuery, OrderQuery):
 
 # Each domain adds its mutations as one more base class.
 @strawberry.type(description="Writes: accounts, sign-in and orders.")
-class Mutation(AccountMutation, OrderMutation):
+class Mutation(AccountMutation, OrderMutation, PaymentMutation):
     pass
 
 

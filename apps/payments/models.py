@@ -50,6 +50,9 @@ class Payment(TimeStamped):
     flagged_reason = models.CharField(
         max_length=200, blank=True, help_text="Set when staff must look at it."
     )
+    # What the frontend needs to hand the customer to the provider.
+    client_secret = models.CharField(max_length=300, blank=True)
+    authorization_url = models.URLField(max_length=500, blank=True)
 
     class Meta:
         constraints = [

@@ -13,3 +13,11 @@ STRIPE_WEBHOOK_TOLERANCE_SECONDS = 300
 PAYSTACK_SECRET_KEY = env.paystack_secret_key()
 # Biggest webhook body accepted; providers send a few kilobytes.
 WEBHOOK_MAX_BODY_BYTES = 256 * 1024
+
+# "simulated" (no network; `manage.py payment_simulate` posts the webhooks)
+# or "live" (Stripe and Paystack APIs with the keys below).
+PAYMENTS_ADAPTER = env.payments_adapter()
+STRIPE_SECRET_KEY = env.stripe_secret_key()
+PAYSTACK_API_BASE = "https://api.paystack.co"
+# Where the simulator sends a customer "to pay" (Paystack's authorization URL).
+PAYMENTS_SIMULATOR_URL = "http://127.0.0.1:8000/simulated-checkout"

@@ -32,6 +32,7 @@ COUNTED_FIELDS = {
     "TokenCreatePayload.errors",
     "TokenRefreshPayload.errors",
     "TokenRevokePayload.errors",
+    "PaymentInitializePayload.errors",
     "Query.myOrders",  # test_my_orders_with_lines_variants_and_history_cost_six_queries
     "Order.lines",  # idem, and test_staff_orders_cost_the_same_at_any_page_size
     "Order.statusHistory",  # idem

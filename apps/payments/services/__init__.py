@@ -1,6 +1,7 @@
 """Payment services: receiving webhooks, applying them, starting payments."""
 
+from apps.payments.services.initialization import payment_initialize
 from apps.payments.services.processing import webhook_event_process
 from apps.payments.services.receiving import Received, webhook_receive
 
-__all__ = ["Received", "webhook_event_process", "webhook_receive"]
+__all__ = ["Received", "payment_initialize", "webhook_event_process", "webhook_receive"]

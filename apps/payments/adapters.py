@@ -1,0 +1,130 @@
+"""Starting a payment at the provider: one adapter per way of doing it.
+
+`PAYMENTS_ADAPTER=simulated` (the default while DEBUG is on) answers like
+the provider without any network: references and secrets are made up, and
+`manage.py payment_simulate` later posts the provider's signed webhook to
+our own endpoint, so the whole flow works offline. The live adapters call
+Stripe (through the official library) and Paystack (its REST API), always
+with an idempotency key derived from the order, so a retried call cannot
+start a second charge.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol
+
+import httpx
+import stripe
+from django.conf import settings
+
+from apps.payments.errors import ProviderUnavailableError
+from apps.payments.models import Provider
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Started:
+    """The provider's handle on a new payment and how the customer pays it."""
+
+    reference: str
+    client_secret: str = ""
+    authorization_url: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StartRequest:
+    provider: Provider
+    amount: Decimal
+    currency: str
+    email: str
+    order_number: str
+    idempotency_key: str
+
+
+class Adapter(Protocol):
+    def start(self, request: StartRequest) -> Started: ...
+
+
+def _minor(amount: Decimal) -> int:
+    return int(amount * 100)
+
+
+class SimulatedAdapter:
+    """The providers' answers, made up locally; webhooks come from the simulator."""
+
+    def start(self, request: StartRequest) -> Started:
+        token = secrets.token_hex(12)
+        if request.provider == Provider.STRIPE:
+            reference = f"pi_sim_{token}"
+            return Started(reference=reference, client_secret=f"{reference}_secret_sim")
+        reference = f"sim_{token}"
+        return Started(
+            reference=reference,
+            authorization_url=f"{settings.PAYMENTS_SIMULATOR_URL}?reference={reference}",
+        )
+
+
+class LiveAdapter:
+    """Stripe PaymentIntents and Paystack transactions over the network."""
+
+    def start(self, request: StartRequest) -> Started:
+        if request.provider == Provider.STRIPE:
+            return self._stripe(request)
+        return self._paystack(request)
+
+    def _stripe(self, request: StartRequest) -> Started:
+        try:
+            intent = stripe.PaymentIntent.create(
+                amount=_minor(request.amount),
+                currency=request.currency.lower(),
+                receipt_email=request.email,
+                metadata={"order_number": request.order_number},
+                idempotency_key=request.idempotency_key,
+                api_key=settings.STRIPE_SECRET_KEY,
+            )
+        except (stripe.APIConnectionError, stripe.RateLimitError) as error:
+            raise ProviderUnavailableError(
+                "Stripe did not answer; retry shortly."
+            ) from error
+        return Started(
+            reference=str(intent.id), client_secret=str(intent.client_secret)
+        )
+
+    def _paystack(self, request: StartRequest) -> Started:
+        reference = f"fs_{secrets.token_hex(12)}"
+        try:
+            response = httpx.post(
+                f"{settings.PAYSTACK_API_BASE}/transaction/initialize",
+                json={
+                    "email": request.email,
+                    "amount": _minor(request.amount),
+                    "currency": request.currency,
+                    "reference": reference,
+                },
+                headers={
+                    "Authorization": f"Bearer {settings.PAYSTACK_SECRET_KEY}",
+                    "Idempotency-Key": request.idempotency_key,
+                },
+                timeout=10,
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as error:
+            raise ProviderUnavailableError(
+                "Paystack did not answer; retry shortly."
+            ) from error
+        data = response.json()["data"]
+        return Started(
+            reference=str(data.get("reference") or reference),
+            authorization_url=str(data["authorization_url"]),
+        )
+
+
+def adapter() -> Adapter:
+    """The adapter `settings.PAYMENTS_ADAPTER` names."""
+    return (
+        SimulatedAdapter()
+        if settings.PAYMENTS_ADAPTER == "simulated"
+        else LiveAdapter()
+    )

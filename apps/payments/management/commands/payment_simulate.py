@@ -1,0 +1,94 @@
+"""`manage.py payment_simulate REFERENCE succeeded|failed|refunded`.
+
+Posts the provider's genuinely signed webhook for a payment to our own
+endpoint, so a payment started with the simulated adapter can be completed
+offline: the whole path (signature, storage, job, state change, email) runs.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import httpx
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from apps.payments import simulator
+from apps.payments.models import Payment, Provider
+
+
+class Command(BaseCommand):
+    help = "Post a signed provider webhook about a payment to this server."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("reference", help="The payment's provider reference.")
+        parser.add_argument("outcome", choices=sorted(simulator.OUTCOMES))
+        parser.add_argument(
+            "--amount",
+            help="Captured or refunded amount (default: the payment's amount).",
+        )
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000",
+            help="The server to post to (default: %(default)s).",
+        )
+
+    def handle(
+        self,
+        *args: Any,
+        reference: str,
+        outcome: str,
+        amount: str | None,
+        url: str,
+        **options: Any,
+    ) -> None:
+        payment = Payment.objects.filter(reference=reference).first()
+        if payment is None:
+            msg = f"No payment has the reference {reference!r}."
+            raise CommandError(msg)
+        provider = Provider(payment.provider)
+        event_type = simulator.OUTCOMES[outcome].get(provider)
+        if event_type is None:
+            msg = f"{provider} sends no {outcome!r} event."
+            raise CommandError(msg)
+        value = _amount(amount)
+        if provider == Provider.STRIPE:
+            payload = simulator.stripe_payload(event_type, payment, amount=value)
+            secret = (
+                settings.STRIPE_WEBHOOK_SECRETS[0]
+                if settings.STRIPE_WEBHOOK_SECRETS
+                else ""
+            )
+        else:
+            payload = simulator.paystack_payload(event_type, payment, amount=value)
+            secret = settings.PAYSTACK_SECRET_KEY
+        if not secret:
+            msg = f"No {provider} webhook secret is configured."
+            raise CommandError(msg)
+        body, headers = simulator.signed(provider, payload, secret=secret)
+        try:
+            response = httpx.post(
+                f"{url.rstrip('/')}/webhooks/{provider}/",
+                content=body,
+                headers={**headers, "Content-Type": "application/json"},
+                timeout=10,
+            )
+        except httpx.HTTPError as error:
+            msg = f"Could not post to {url}: {error}"
+            raise CommandError(msg) from error
+        self.stdout.write(f"{event_type} -> {response.status_code} {response.text}")
+        if response.status_code != 200:
+            raise CommandError("The server refused the event.")
+
+
+def _amount(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise CommandError(f"Not an amount: {text!r}") from None
+    if not value.is_finite() or value < 0:
+        raise CommandError(f"Not an amount: {text!r}")
+    return value

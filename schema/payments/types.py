@@ -1,0 +1,111 @@
+"""Payment types: what a frontend needs to take the customer to the provider."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import Enum
+
+import strawberry
+from strawberry import relay
+
+from apps.core.idempotency import IdempotencyErrorCode
+from apps.payments.errors import PaymentErrorCode
+from apps.payments.models import Payment as PaymentModel
+from apps.payments.models import PaymentStatus as PaymentStatusModel
+from apps.payments.models import Provider
+from schema.core.money import Money
+from schema.core.user_errors import UserError
+
+
+@strawberry.enum(name="PaymentProvider", description="A payment provider.")
+class PaymentProviderEnum(Enum):
+    STRIPE = strawberry.enum_value(
+        Provider.STRIPE.value, description="Stripe: card payments via PaymentIntents."
+    )
+    PAYSTACK = strawberry.enum_value(
+        Provider.PAYSTACK.value, description="Paystack: payments via its checkout page."
+    )
+
+
+@strawberry.enum(name="PaymentStatus", description="Where a payment stands.")
+class PaymentStatusEnum(Enum):
+    PENDING = strawberry.enum_value(
+        PaymentStatusModel.PENDING.value,
+        description="Started; the customer has not paid yet.",
+    )
+    AUTHORIZED = strawberry.enum_value(
+        PaymentStatusModel.AUTHORIZED.value, description="Authorized, not yet captured."
+    )
+    CAPTURED = strawberry.enum_value(
+        PaymentStatusModel.CAPTURED.value, description="Collected; the order is paid."
+    )
+    FAILED = strawberry.enum_value(
+        PaymentStatusModel.FAILED.value,
+        description="The attempt failed; the customer may try again.",
+    )
+    PARTIALLY_REFUNDED = strawberry.enum_value(
+        PaymentStatusModel.PARTIALLY_REFUNDED.value,
+        description="Collected, then part of it refunded.",
+    )
+    REFUNDED = strawberry.enum_value(
+        PaymentStatusModel.REFUNDED.value,
+        description="Collected, then refunded in full.",
+    )
+
+
+@strawberry.enum(description="Why paymentInitialize did not start a payment.")
+class PaymentErrorCodeEnum(Enum):
+    ORDER_NOT_FOUND = strawberry.enum_value(
+        PaymentErrorCode.ORDER_NOT_FOUND.value,
+        description="No order has this ID, or it is another customer's.",
+    )
+    ORDER_NOT_PAYABLE = strawberry.enum_value(
+        PaymentErrorCode.ORDER_NOT_PAYABLE.value,
+        description="The order is not awaiting payment, or its payment window closed.",
+    )
+    PROVIDER_UNAVAILABLE = strawberry.enum_value(
+        PaymentErrorCode.PROVIDER_UNAVAILABLE.value,
+        description="The provider did not answer; retry shortly (same idempotencyKey).",
+    )
+    IDEMPOTENCY_KEY_REUSED = strawberry.enum_value(
+        IdempotencyErrorCode.IDEMPOTENCY_KEY_REUSED.value,
+        description="This idempotencyKey was used for another request.",
+    )
+    INVALID_IDEMPOTENCY_KEY = strawberry.enum_value(
+        IdempotencyErrorCode.INVALID_IDEMPOTENCY_KEY.value,
+        description="The idempotencyKey is empty or longer than 255 characters.",
+    )
+
+
+@strawberry.type(description="Why a payment mutation did not do what was asked.")
+class PaymentError(UserError[PaymentErrorCodeEnum]):
+    pass
+
+
+@strawberry.type(description="A payment of an order through a provider.")
+class Payment:
+    id: strawberry.ID = strawberry.field(description="Global ID of the payment.")
+    provider: PaymentProviderEnum = strawberry.field(description="Who collects it.")
+    reference: str = strawberry.field(
+        description="The provider's id for it (Stripe PaymentIntent, Paystack reference)."
+    )
+    status: PaymentStatusEnum = strawberry.field(description="Where it stands.")
+    amount: Money = strawberry.field(description="What it collects.")
+    client_secret: str | None = strawberry.field(
+        description="Stripe: pass to Stripe.js `confirmPayment`. Null for Paystack."
+    )
+    authorization_url: str | None = strawberry.field(
+        description="Paystack: send the customer here to pay. Null for Stripe."
+    )
+
+
+def payment_from(payment: PaymentModel) -> Payment:
+    return Payment(
+        id=strawberry.ID(relay.to_base64("Payment", payment.pk)),
+        provider=PaymentProviderEnum(payment.provider),
+        reference=payment.reference,
+        status=PaymentStatusEnum(payment.status),
+        amount=Money(amount=Decimal(payment.amount), currency=payment.currency),
+        client_secret=payment.client_secret or None,
+        authorization_url=payment.authorization_url or None,
+    )
