@@ -98,10 +98,12 @@ def stripe_event(payload: Any) -> ProviderEvent:
             event_id=event_id,
             event_type=event_type,
             action=action,
-            reference=_text(obj.get("payment_intent"), "data.object.payment_intent"),
+            reference=_text(
+                obj.get("payment_intent"), "data.object.payment_intent", max_length=100
+            ),
             amount=_minor(obj.get("amount_refunded"), "data.object.amount_refunded"),
             currency=_currency(obj.get("currency")),
-            transaction_id=_text(obj.get("id"), "data.object.id"),
+            transaction_id=_text(obj.get("id"), "data.object.id", max_length=100),
         )
     amount_field = "amount_received" if action is Action.CAPTURED else "amount"
     return ProviderEvent(  # a PaymentIntent
@@ -109,10 +111,14 @@ def stripe_event(payload: Any) -> ProviderEvent:
         event_id=event_id,
         event_type=event_type,
         action=action,
-        reference=_text(obj.get("id"), "data.object.id"),
+        reference=_text(obj.get("id"), "data.object.id", max_length=100),
         amount=_minor(obj.get(amount_field), f"data.object.{amount_field}"),
         currency=_currency(obj.get("currency")),
-        transaction_id=str(obj.get("latest_charge") or obj.get("id")),
+        transaction_id=_text(
+            obj.get("latest_charge") or obj.get("id"),
+            "data.object.latest_charge",
+            max_length=100,
+        ),
     )
 
 
@@ -158,10 +164,12 @@ def paystack_event(payload: Any) -> ProviderEvent:
         event_id=event_id,
         event_type=event_type,
         action=action,
-        reference=_text(data.get(reference_field), f"data.{reference_field}"),
+        reference=_text(
+            data.get(reference_field), f"data.{reference_field}", max_length=100
+        ),
         amount=_minor(data.get("amount"), "data.amount"),
         currency=_currency(data.get("currency")),
-        transaction_id=str(object_id),
+        transaction_id=str(object_id)[:100],
     )
 
 

@@ -211,3 +211,23 @@ def test_a_body_larger_than_any_event_is_refused(client, settings):
     response = post(client, body, signature)
 
     assert response.status_code == 413
+
+
+def test_ids_longer_than_we_store_are_kept_as_invalid_not_crashed_on(client):
+    body, signature = stripe_signed(
+        {
+            "id": "evt_long",
+            "type": "payment_intent.succeeded",
+            "data": {
+                "object": {
+                    "id": "pi_" + "x" * 150,
+                    "amount_received": 100,
+                    "currency": "usd",
+                }
+            },
+        }
+    )
+
+    response = post(client, body, signature)
+
+    assert response.json()["status"] == "invalid"
