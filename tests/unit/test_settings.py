@@ -15,7 +15,15 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "STRIPE_WEBHOOK_SECRET",
+            "STRIPE_SECRET_KEY",
+            "PAYSTACK_SECRET_KEY",
+        }
     }
     clean.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(
@@ -48,10 +56,27 @@ def test_production_settings_pass_the_deploy_checks():
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="api.example.com",
         EMAIL_URL="smtp+tls://shop:secret@smtp.example.com:587",
+        STRIPE_WEBHOOK_SECRET="whsec_" + secrets.token_hex(16),
+        STRIPE_SECRET_KEY="sk_live_" + secrets.token_hex(16),
+        PAYSTACK_SECRET_KEY="sk_live_" + secrets.token_hex(16),
     )
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_checks_name_missing_payment_secrets():
+    result = manage(
+        "check",
+        "--deploy",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="api.example.com",
+        EMAIL_URL="smtp+tls://shop:secret@smtp.example.com:587",
+    )
+
+    for check in ("payments.W001", "payments.W002", "payments.W003"):
+        assert check in result.stderr
 
 
 def test_production_turns_off_introspection_and_graphiql_by_default():

@@ -41,6 +41,17 @@ def test_openapi_document_lists_the_probes(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("provider", ["stripe", "paystack"])
+def test_openapi_document_describes_the_payment_webhooks(client, provider):
+    operation = client.get("/openapi.json").json()["paths"][f"/webhooks/{provider}/"][
+        "post"
+    ]
+
+    assert "signed" in operation["description"]
+    assert {"200", "400", "413", "503"} <= set(operation["responses"])
+
+
+@pytest.mark.django_db
 def test_ready_reports_the_unfinished_jobs_of_every_queue(client):
     now = timezone.now()
     for status, queue, run_after in [
