@@ -46,6 +46,11 @@ class StartRequest:
 class Adapter(Protocol):
     def start(self, request: StartRequest) -> Started: ...
 
+    def capture(
+        self, *, provider: Provider, reference: str, idempotency_key: str
+    ) -> None:
+        """Ask the provider to capture an authorized payment (once per key)."""
+
 
 def _minor(amount: Decimal) -> int:
     return int(amount * 100)
@@ -65,6 +70,11 @@ class SimulatedAdapter:
             authorization_url=f"{settings.PAYMENTS_SIMULATOR_URL}?reference={reference}",
         )
 
+    def capture(
+        self, *, provider: Provider, reference: str, idempotency_key: str
+    ) -> None:
+        """Nothing to call: `payment_simulate REF succeeded` plays Stripe's answer."""
+
 
 class LiveAdapter:
     """Stripe PaymentIntents and Paystack transactions over the network."""
@@ -74,15 +84,34 @@ class LiveAdapter:
             return self._stripe(request)
         return self._paystack(request)
 
+    def capture(
+        self, *, provider: Provider, reference: str, idempotency_key: str
+    ) -> None:
+        """Capture a Stripe PaymentIntent held for manual capture.
+
+        Paystack captures at charge time: there is nothing to ask for.
+        """
+        if provider != Provider.STRIPE:
+            return
+        try:
+            _stripe_client().v1.payment_intents.capture(
+                reference, options={"idempotency_key": idempotency_key}
+            )
+        except (stripe.APIConnectionError, stripe.RateLimitError) as error:
+            raise ProviderUnavailableError(
+                "Stripe did not answer; retry shortly."
+            ) from error
+
     def _stripe(self, request: StartRequest) -> Started:
         try:
-            intent = stripe.PaymentIntent.create(
-                amount=_minor(request.amount),
-                currency=request.currency.lower(),
-                receipt_email=request.email,
-                metadata={"order_number": request.order_number},
-                idempotency_key=request.idempotency_key,
-                api_key=settings.STRIPE_SECRET_KEY,
+            intent = _stripe_client().v1.payment_intents.create(
+                params={
+                    "amount": _minor(request.amount),
+                    "currency": request.currency.lower(),
+                    "receipt_email": request.email,
+                    "metadata": {"order_number": request.order_number},
+                },
+                options={"idempotency_key": request.idempotency_key},
             )
         except (stripe.APIConnectionError, stripe.RateLimitError) as error:
             raise ProviderUnavailableError(
@@ -119,6 +148,14 @@ class LiveAdapter:
             reference=str(data.get("reference") or reference),
             authorization_url=str(data["authorization_url"]),
         )
+
+
+def _stripe_client() -> stripe.StripeClient:
+    return stripe.StripeClient(
+        settings.STRIPE_SECRET_KEY,
+        base_addresses={"api": settings.STRIPE_API_BASE},
+        max_network_retries=2,
+    )
 
 
 def adapter() -> Adapter:

@@ -11,3 +11,9 @@ from apps.payments import services
 def webhook_event_process_task(*, webhook_event_id: int) -> str:
     """Apply one stored provider event to its payment, exactly once."""
     return str(services.webhook_event_process(webhook_event_id=webhook_event_id))
+
+
+@task(queue_name="critical")
+def payment_capture_task(*, payment_id: int) -> bool:
+    """Ask the provider to capture an authorized payment, at most once."""
+    return services.payment_capture(payment_id=payment_id)

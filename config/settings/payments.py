@@ -18,6 +18,7 @@ WEBHOOK_MAX_BODY_BYTES = 256 * 1024
 # or "live" (Stripe and Paystack APIs with the keys below).
 PAYMENTS_ADAPTER = env.payments_adapter()
 STRIPE_SECRET_KEY = env.stripe_secret_key()
+STRIPE_API_BASE = "https://api.stripe.com"
 PAYSTACK_API_BASE = "https://api.paystack.co"
 # Where the simulator sends a customer "to pay" (Paystack's authorization URL).
 PAYMENTS_SIMULATOR_URL = "http://127.0.0.1:8000/simulated-checkout"

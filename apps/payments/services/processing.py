@@ -18,9 +18,11 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from apps.jobs.outbox import job_enqueue
 from apps.orders import locks as order_locks
 from apps.orders.services import order_mark_paid, order_refund
 from apps.orders.status import OrderStatus
+from apps.payments import tasks
 from apps.payments.models import (
     Payment,
     PaymentEvent,
@@ -113,6 +115,12 @@ def _apply(payment: Payment, event: ProviderEvent, row: WebhookEvent) -> Webhook
             now,
             allowed=(PaymentStatus.PENDING,),
         )
+        if status == WebhookStatus.APPLIED:  # held for manual capture: ask for it
+            job_enqueue(
+                tasks.payment_capture_task,
+                key=f"payment-capture:{payment.pk}",
+                payment_id=payment.pk,
+            )
     elif event.action is Action.FAILED:
         status = _move(
             payment,

@@ -1,0 +1,43 @@
+"""Capturing an authorized payment: the provider call, made once per payment."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.orders import locks as order_locks
+from apps.payments import adapters
+from apps.payments.models import Payment, PaymentEvent, PaymentStatus, Provider
+
+
+def payment_capture(*, payment_id: int) -> bool:
+    """Ask the provider to capture an AUTHORIZED payment; return whether asked.
+
+    Holds the order and payment locks (that order) while calling, so two runs
+    take turns; the idempotency key is derived from the payment, never the
+    attempt, so a run repeated after a crash reaches the same capture and
+    the provider charges once. The capture itself is recorded when the
+    provider's `payment_intent.succeeded` arrives.
+    """
+    payment = Payment.objects.filter(pk=payment_id).first()
+    if payment is None:
+        return False
+    with transaction.atomic():
+        order_locks.orders_for_update([payment.order_id]).get()
+        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        if payment.status != PaymentStatus.AUTHORIZED:
+            return False
+        adapters.adapter().capture(
+            provider=Provider(payment.provider),
+            reference=payment.reference,
+            idempotency_key=f"capture:{payment.pk}",
+        )
+        PaymentEvent.objects.create(
+            payment=payment,
+            from_status=payment.status,
+            to_status=payment.status,
+            amount=payment.amount,
+            note="capture requested",
+            created_at=timezone.now(),
+        )
+    return True

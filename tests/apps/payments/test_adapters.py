@@ -1,0 +1,120 @@
+"""The live adapter over real HTTP (a local stand-in for the providers' APIs),
+and the capture job that uses it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from apps.jobs.models import Job, JobStatus
+from apps.payments.adapters import LiveAdapter, StartRequest
+from apps.payments.errors import ProviderUnavailableError
+from apps.payments.models import PaymentStatus, Provider
+from apps.payments.services import payment_capture, payment_initialize
+from tests.apps.payments.test_processing import deliver
+from tests.factories.orders import placed_order
+from tests.factories.payments import payment_for
+from tests.support.provider_api import running_provider_api
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(settings):
+    with running_provider_api() as running:
+        settings.PAYMENTS_ADAPTER = "live"
+        settings.STRIPE_API_BASE = running.url
+        settings.PAYSTACK_API_BASE = running.url
+        settings.STRIPE_SECRET_KEY = "sk_test_standin"
+        settings.PAYSTACK_SECRET_KEY = "sk_test_standin"
+        yield running
+
+
+def _request(provider: Provider, key: str = "payment-init:1:x:1") -> StartRequest:
+    return StartRequest(
+        provider=provider,
+        amount=Decimal("49.99"),
+        currency="USD",
+        email="ada@example.com",
+        order_number="FS-AAAAA-BBBBB",
+        idempotency_key=key,
+    )
+
+
+def test_stripe_payments_start_as_payment_intents_with_the_idempotency_key(api):
+    started = LiveAdapter().start(_request(Provider.STRIPE))
+
+    assert (started.reference, started.client_secret) == (
+        "pi_live_1",
+        "pi_live_1_secret_x",
+    )
+    ((path, key, form),) = api.requests
+    assert path == "/v1/payment_intents"
+    assert key == "payment-init:1:x:1"
+    assert (form["amount"], form["currency"]) == ("4999", "usd")
+
+
+def test_paystack_payments_start_at_transaction_initialize(api):
+    started = LiveAdapter().start(_request(Provider.PAYSTACK))
+
+    assert started.authorization_url == "https://checkout.paystack.com/1"
+    ((path, _, form),) = api.requests
+    assert path == "/transaction/initialize"
+    assert form["amount"] == 4999
+    assert started.reference == form["reference"]
+
+
+def test_an_unreachable_provider_is_a_retryable_error(settings):
+    settings.PAYMENTS_ADAPTER = "live"
+    settings.STRIPE_API_BASE = "http://127.0.0.1:1"
+    settings.STRIPE_SECRET_KEY = "sk_test_standin"
+
+    with pytest.raises(ProviderUnavailableError) as raised:
+        LiveAdapter().start(_request(Provider.STRIPE))
+
+    assert raised.value.retryable is True
+
+
+def test_payment_initialize_retried_reaches_the_same_provider_payment(api):
+    order = placed_order()
+
+    payment_initialize(
+        order_id=order.pk, provider=Provider.STRIPE, actor_id=order.customer_id
+    )
+    payment_initialize(
+        order_id=order.pk, provider=Provider.STRIPE, actor_id=order.customer_id
+    )
+
+    assert len(api.requests) == 1  # the open payment is reused: no second intent
+
+
+def test_an_authorization_enqueues_one_capture_with_a_key_from_the_payment(
+    api, django_capture_on_commit_callbacks
+):
+    payment = payment_for(placed_order())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(payment, "payment_intent.amount_capturable_updated")
+
+    job = Job.objects.get(key=f"payment-capture:{payment.pk}")
+    assert job.status == JobStatus.SUCCEEDED
+    ((path, key, _),) = api.requests
+    assert path == f"/v1/payment_intents/{payment.reference}/capture"
+    assert key == f"capture:{payment.pk}"
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.AUTHORIZED  # captured when Stripe says so
+    assert payment.events.filter(note="capture requested").count() == 1
+
+
+def test_a_capture_run_again_sends_the_same_key_and_only_while_authorized(api):
+    payment = payment_for(placed_order())
+    deliver(payment, "payment_intent.amount_capturable_updated")
+
+    # A rerun after a crash between the call and the commit: same key again.
+    assert payment_capture(payment_id=payment.pk) is True
+    assert payment_capture(payment_id=payment.pk) is True
+    assert {key for _, key, _ in api.requests} == {f"capture:{payment.pk}"}
+
+    deliver(payment, "payment_intent.succeeded")
+    assert payment_capture(payment_id=payment.pk) is False  # captured: nothing to ask
