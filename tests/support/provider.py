@@ -14,7 +14,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.support.http_standin import JSONHandler, serving
 
 
 @dataclass
@@ -30,7 +31,7 @@ class Provider:
 def running_provider() -> Iterator[Provider]:
     provider = Provider()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(JSONHandler):
         def do_POST(self) -> None:
             key = self.headers.get("Idempotency-Key", "")
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -42,21 +43,8 @@ def running_provider() -> Iterator[Provider]:
                     key, f"ch_{len(provider.charges) + 1}"
                 )
             body = json.dumps({"id": charge}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            self.answer(body)
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    provider.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as url:
+        provider.url = url
         yield provider
-    finally:
-        server.shutdown()
-        server.server_close()
