@@ -8,6 +8,7 @@ the same server answers 200 again.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -16,6 +17,9 @@ import time
 import httpx
 import pytest
 
+from apps.payments.models import Provider
+from apps.payments.simulator import signed
+from config.env import DEV_STRIPE_WEBHOOK_SECRET
 from tests.support.live_server import ROOT, live_server
 from tests.support.postgres import available, private_postgres
 
@@ -100,4 +104,53 @@ def test_graphql_answers_503_while_postgres_is_down_and_recovers_when_it_is_back
                 time.sleep(0.5)
             assert answers[-1] == 200, answers
             assert after.json() == {"data": {"products": {"totalCount": 5}}}
+            assert "Traceback" not in server.log()
+
+
+def _signed_capture() -> tuple[bytes, dict[str, str]]:
+    body = json.dumps(
+        {
+            "id": "evt_outage_1",
+            "type": "payment_intent.succeeded",
+            "data": {
+                "object": {"id": "pi_outage", "amount_received": 100, "currency": "usd"}
+            },
+        }
+    )
+    return signed(Provider.STRIPE, body, secret=DEV_STRIPE_WEBHOOK_SECRET)
+
+
+def test_a_webhook_gets_503_not_2xx_while_postgres_is_down_then_is_stored():
+    with private_postgres() as postgres:
+        database_url = postgres.create_database("outage_webhooks")
+        manage("migrate", "--no-input", database_url=database_url)
+        environment = {"DATABASE_URL": database_url, "DB_POOL_TIMEOUT": "1"}
+        body, headers = _signed_capture()
+        url_headers = {**headers, "Content-Type": "application/json"}
+        with live_server(env=environment) as server, server.log_on_failure():
+            postgres.stop()
+            down = httpx.post(
+                f"{server.url}/webhooks/stripe/",
+                content=body,
+                headers=url_headers,
+                timeout=15,
+            )
+            assert down.status_code == 503, down.text
+            assert down.headers["Retry-After"].isdigit()
+            assert down.json()["error"]["code"] == "SERVICE_UNAVAILABLE"
+
+            postgres.start()
+            deadline = time.monotonic() + 15
+            while True:  # the provider's retry, once the database is back
+                again = httpx.post(
+                    f"{server.url}/webhooks/stripe/",
+                    content=body,
+                    headers=url_headers,
+                    timeout=15,
+                )
+                if again.status_code != 503 or time.monotonic() > deadline:
+                    break
+                time.sleep(0.5)
+            assert again.status_code == 200, again.text
+            assert again.json() == {"status": "accepted", "event_id": "evt_outage_1"}
             assert "Traceback" not in server.log()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import pytest
 
+import webhooks.payments as payments_module
 from apps.orders.status import OrderStatus
 from apps.payments.models import (
     PaymentEvent,
@@ -231,3 +233,17 @@ def test_ids_longer_than_we_store_are_kept_as_invalid_not_crashed_on(client):
     response = post(client, body, signature)
 
     assert response.json()["status"] == "invalid"
+
+
+def test_refusals_are_logged_at_most_once_per_interval(client, caplog, monkeypatch):
+    monkeypatch.setattr(
+        payments_module, "_refusals", payments_module._RateLimitedLog(60)
+    )
+    body = b'{"id": "evt_1"}'
+
+    with caplog.at_level(logging.WARNING, logger="fashionistar.webhooks"):
+        for _ in range(5):
+            post(client, body, "t=1,v1=bad")
+
+    (line,) = [r for r in caplog.records if r.getMessage() == "webhook refused"]
+    assert line.provider == "stripe"
