@@ -51,6 +51,16 @@ class Adapter(Protocol):
     ) -> None:
         """Ask the provider to capture an authorized payment (once per key)."""
 
+    def refund(
+        self,
+        *,
+        provider: Provider,
+        reference: str,
+        amount: Decimal,
+        idempotency_key: str,
+    ) -> None:
+        """Ask the provider to refund `amount` of a captured payment (once per key)."""
+
 
 def _minor(amount: Decimal) -> int:
     return int(amount * 100)
@@ -74,6 +84,16 @@ class SimulatedAdapter:
         self, *, provider: Provider, reference: str, idempotency_key: str
     ) -> None:
         """Nothing to call: `payment_simulate REF succeeded` plays Stripe's answer."""
+
+    def refund(
+        self,
+        *,
+        provider: Provider,
+        reference: str,
+        amount: Decimal,
+        idempotency_key: str,
+    ) -> None:
+        """Nothing to call: `payment_simulate REF refunded` plays the answer."""
 
 
 class LiveAdapter:
@@ -100,6 +120,41 @@ class LiveAdapter:
         except (stripe.APIConnectionError, stripe.RateLimitError) as error:
             raise ProviderUnavailableError(
                 "Stripe did not answer; retry shortly."
+            ) from error
+
+    def refund(
+        self,
+        *,
+        provider: Provider,
+        reference: str,
+        amount: Decimal,
+        idempotency_key: str,
+    ) -> None:
+        """Refund through Stripe's Refunds API or Paystack's /refund."""
+        try:
+            if provider == Provider.STRIPE:
+                _stripe_client().v1.refunds.create(
+                    params={"payment_intent": reference, "amount": _minor(amount)},
+                    options={"idempotency_key": idempotency_key},
+                )
+                return
+            response = httpx.post(
+                f"{settings.PAYSTACK_API_BASE}/refund",
+                json={"transaction": reference, "amount": _minor(amount)},
+                headers={
+                    "Authorization": f"Bearer {settings.PAYSTACK_SECRET_KEY}",
+                    "Idempotency-Key": idempotency_key,
+                },
+                timeout=10,
+            )
+            response.raise_for_status()
+        except (
+            stripe.APIConnectionError,
+            stripe.RateLimitError,
+            httpx.HTTPError,
+        ) as error:
+            raise ProviderUnavailableError(
+                "The provider did not answer; retry shortly."
             ) from error
 
     def _stripe(self, request: StartRequest) -> Started:

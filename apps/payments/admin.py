@@ -4,10 +4,12 @@ States change only through provider events; staff look here for flagged
 payments and for events kept as ORPHAN, INVALID or REJECTED.
 """
 
-from django.contrib import admin
-from django.db.models import Model
+from django.contrib import admin, messages
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from apps.core.errors import DomainError
+from apps.payments import services
 from apps.payments.models import Payment, PaymentEvent, WebhookEvent
 
 
@@ -73,6 +75,26 @@ class PaymentAdmin(_ReadOnly[Payment]):
     list_filter = ("status", "provider", FlaggedFilter)
     search_fields = ("reference", "order__number")
     inlines = (PaymentEventInline,)
+    actions = ("refund",)
+
+    @admin.action(
+        description="Refund the selected payments in full", permissions=["change"]
+    )
+    def refund(self, request: HttpRequest, queryset: QuerySet[Payment]) -> None:
+        for payment in queryset.order_by("pk"):
+            try:
+                amount = services.payment_refund_request(payment_id=payment.pk)
+            except DomainError as error:
+                self.message_user(
+                    request, f"{payment.reference}: {error.message}", messages.WARNING
+                )
+            else:
+                self.message_user(
+                    request,
+                    f"{payment.reference}: refund of {amount} {payment.currency} requested; "
+                    "it is recorded when the provider confirms it.",
+                    messages.SUCCESS,
+                )
 
 
 @admin.register(WebhookEvent)

@@ -40,6 +40,25 @@ def _answer(api: ProviderAPI, path: str, form: dict[str, Any]) -> dict[str, Any]
     if path.startswith("/v1/payment_intents/") and path.endswith("/capture"):
         intent = path.split("/")[3]
         return {"id": intent, "object": "payment_intent", "status": "succeeded"}
+    if path == "/v1/refunds":
+        api.created += 1
+        return {
+            "id": f"re_{api.created}",
+            "object": "refund",
+            "status": "succeeded",
+            "payment_intent": form["payment_intent"],
+            "amount": int(form["amount"]),
+        }
+    if path == "/refund":
+        api.created += 1
+        return {
+            "status": True,
+            "message": "Refund has been queued for processing",
+            "data": {
+                "transaction": {"reference": form["transaction"]},
+                "amount": form["amount"],
+            },
+        }
     if path == "/transaction/initialize":
         api.created += 1
         return {

@@ -9,9 +9,14 @@ import pytest
 
 from apps.jobs.models import Job, JobStatus
 from apps.payments.adapters import LiveAdapter, StartRequest
-from apps.payments.errors import ProviderUnavailableError
+from apps.payments.errors import PaymentError, ProviderUnavailableError
 from apps.payments.models import PaymentStatus, Provider
-from apps.payments.services import payment_capture, payment_initialize
+from apps.payments.services import (
+    payment_capture,
+    payment_initialize,
+    payment_refund,
+    payment_refund_request,
+)
 from tests.apps.payments.test_processing import deliver
 from tests.factories.orders import placed_order
 from tests.factories.payments import payment_for
@@ -118,3 +123,34 @@ def test_a_capture_run_again_sends_the_same_key_and_only_while_authorized(api):
 
     deliver(payment, "payment_intent.succeeded")
     assert payment_capture(payment_id=payment.pk) is False  # captured: nothing to ask
+
+
+def test_a_staff_refund_reaches_the_provider_once_per_refunded_total(
+    api, django_capture_on_commit_callbacks
+):
+    payment = payment_for(placed_order())
+    deliver(payment, "payment_intent.succeeded")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_refund_request(payment_id=payment.pk)
+    # Clicked again before Stripe's refund event: the same job, nothing new.
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_refund_request(payment_id=payment.pk)
+    payment_refund(payment_id=payment.pk, target=str(payment.amount))  # a rerun
+
+    keys = [key for path, key, _ in api.requests if path == "/v1/refunds"]
+    assert (
+        keys == [f"refund:{payment.pk}:{payment.amount}"] * 2
+    )  # the same key both times
+    assert len({answer for key, answer in api.answers.items() if key in keys}) == 1
+    deliver(payment, "charge.refunded")
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.REFUNDED
+    assert payment_refund(payment_id=payment.pk, target=str(payment.amount)) is False
+
+
+def test_only_captured_money_can_be_refunded(api):
+    payment = payment_for(placed_order())
+
+    with pytest.raises(PaymentError, match="Only a captured payment"):
+        payment_refund_request(payment_id=payment.pk)

@@ -44,3 +44,22 @@ def test_webhook_events_and_payments_are_read_only(staff_client):
         staff_client.get(reverse("admin:payments_webhookevent_changelist")).status_code
         == 200
     )
+
+
+def test_staff_refund_a_captured_payment_from_the_admin(
+    staff_client, django_capture_on_commit_callbacks
+):
+    payment = payment_for(placed_order())
+    Payment.objects.filter(pk=payment.pk).update(status="CAPTURED")
+    pending = payment_for(placed_order())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("admin:payments_payment_changelist"),
+            {"action": "refund", "_selected_action": [payment.pk, pending.pk]},
+            follow=True,
+        )
+
+    assert b"refund of" in response.content
+    assert b"Only a captured payment can be refunded" in response.content
+    assert payment.events.filter(note="refund requested").count() == 1
