@@ -74,6 +74,19 @@ def stripe_secret_key() -> str:
     return key
 
 
+def shop_time_zone() -> str:
+    """Return SHOP_TIME_ZONE (an IANA name, UTC by default), checked."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name: str = env.str("SHOP_TIME_ZONE", default="UTC")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        msg = f"SHOP_TIME_ZONE {name!r} is not an IANA time zone name."
+        raise ImproperlyConfigured(msg) from None
+    return name
+
+
 def allowed_hosts() -> list[str]:
     """Return ALLOWED_HOSTS, a comma-separated list (localhost in development)."""
     default = ["127.0.0.1", "localhost", "[::1]"] if debug() else []

@@ -15,6 +15,7 @@ from django.db import connection
 
 from apps.jobs.outbox import job_enqueue
 from apps.orders import tasks
+from apps.reports.tasks import sales_rollup_order_task
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -30,6 +31,14 @@ class OrderPaid:
     """An order's payment was captured: its units are sold."""
 
     order_id: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrderRefunded:
+    """A paid order was refunded in full (or in part: `partial`)."""
+
+    order_id: int
+    partial: bool = False
 
 
 def _order_received_email_enqueue(event: OrderCreated) -> None:
@@ -48,11 +57,21 @@ def _order_confirmation_email_enqueue(event: OrderPaid) -> None:
     )
 
 
+def _sales_rollup_enqueue(event: OrderPaid | OrderRefunded) -> None:
+    # No key: every change needs its own recomputation, which is idempotent.
+    job_enqueue(sales_rollup_order_task, order_id=event.order_id)
+
+
 ORDER_CREATED_HANDLERS: tuple[Callable[[OrderCreated], None], ...] = (
     _order_received_email_enqueue,
 )
 ORDER_PAID_HANDLERS: tuple[Callable[[OrderPaid], None], ...] = (
     _order_confirmation_email_enqueue,
+    _sales_rollup_enqueue,
+)
+# Cancelling only ever concerns unpaid orders, which reports do not count.
+ORDER_REFUNDED_HANDLERS: tuple[Callable[[OrderRefunded], None], ...] = (
+    _sales_rollup_enqueue,
 )
 
 
@@ -67,6 +86,13 @@ def order_paid_publish(event: OrderPaid) -> None:
     """Run every OrderPaid handler in the current transaction."""
     _require_transaction()
     for handler in ORDER_PAID_HANDLERS:
+        handler(event)
+
+
+def order_refunded_publish(event: OrderRefunded) -> None:
+    """Run every OrderRefunded handler in the current transaction."""
+    _require_transaction()
+    for handler in ORDER_REFUNDED_HANDLERS:
         handler(event)
 
 

@@ -38,6 +38,11 @@ class Order(TimeStamped):
     expires_at = models.DateTimeField(
         null=True, blank=True, help_text="When an unpaid order is cancelled."
     )
+    paid_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When its payment was captured; reports count by it.",
+    )
 
     class Meta:
         constraints = [
@@ -63,6 +68,7 @@ class Order(TimeStamped):
             ),
             models.Index(fields=["created_at", "id"], name="orders_created"),
             models.Index(fields=["status", "expires_at"], name="orders_status_expires"),
+            models.Index(fields=["paid_at"], name="orders_paid_at"),
         ]
 
     def __str__(self) -> str:

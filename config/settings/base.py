@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "apps.orders",
     "apps.jobs",
     "apps.payments",
+    "apps.reports",
     # Task backends (config/settings/tasks.py): their tables, worker commands.
     "django_tasks_db",
     "django_tasks_redis",
@@ -101,5 +102,6 @@ from config.settings.graphql import *  # noqa: E402, F403
 from config.settings.logging import *  # noqa: E402, F403
 from config.settings.orders import *  # noqa: E402, F403
 from config.settings.payments import *  # noqa: E402, F403
+from config.settings.reports import *  # noqa: E402, F403
 from config.settings.security import *  # noqa: E402, F403
 from config.settings.tasks import *  # noqa: E402, F403

@@ -101,6 +101,8 @@ def order_mark_paid(
             transition_apply(
                 order, OrderStatus.PAID, actor_id=actor_id, reason="paid", now=now
             )
+            order.paid_at = now or timezone.now()
+            order.save(update_fields=["paid_at", "updated_at"])
             try:
                 stock.stock_commit(lines=_stock_lines(order))
             except stock.StockBusyError as exc:
@@ -152,6 +154,7 @@ def order_refund(
                 stock.stock_restock(lines=_stock_lines(order))
             except stock.StockBusyError as exc:
                 raise OrderBusyError from exc
+            events.order_refunded_publish(events.OrderRefunded(order_id=order.pk))
             return order
 
     return with_conflict_retries(refund)

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.jobs.outbox import job_enqueue
+from apps.orders import events as order_events
 from apps.orders import locks as order_locks
 from apps.orders.services import order_mark_paid, order_refund
 from apps.orders.status import OrderStatus
@@ -177,6 +178,10 @@ def _refund(
     )
     payment.refunded_amount = total
     _transition(payment, target, event, row, now, amount=total)
+    if target == PaymentStatus.PARTIALLY_REFUNDED:
+        order_events.order_refunded_publish(
+            order_events.OrderRefunded(order_id=payment.order_id, partial=True)
+        )
     if target == PaymentStatus.REFUNDED:
         order = payment.order
         order.refresh_from_db(fields=["status"])

@@ -1,0 +1,81 @@
+"""Daily sales roll-ups: what reports read instead of orders.
+
+One row per (shop-local day, currency) and per (day, currency, variant) and
+(day, currency, category), rebuilt for a day whenever an order paid that day
+changes, so a report over any range reads O(days) rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from apps.core.money import CURRENCY_CHOICES, MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+
+
+def _money(**kwargs: Any) -> models.DecimalField:  # type: ignore[type-arg]
+    return models.DecimalField(
+        max_digits=MONEY_MAX_DIGITS + 2, decimal_places=MONEY_DECIMAL_PLACES, **kwargs
+    )
+
+
+class _Totals(models.Model):
+    day = models.DateField(help_text="The shop-local day the orders were paid.")
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    orders = models.PositiveIntegerField()
+    units = models.PositiveIntegerField()
+    gross = _money()
+    refunds = _money()
+
+    class Meta:
+        abstract = True
+
+
+class DailySales(_Totals):
+    """All paid orders of a day in one currency."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "currency"], name="reports_daily_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.currency}"
+
+
+class DailyVariantSales(_Totals):
+    """One variant's share of a day: `orders` counts the orders that had it."""
+
+    variant_id = models.BigIntegerField(null=True, help_text="Null once deleted.")
+    product_id = models.BigIntegerField(null=True)
+    category_id = models.BigIntegerField(null=True)
+    product_name = models.CharField(max_length=200)
+    size = models.CharField(max_length=20)
+    colour = models.CharField(max_length=40)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["day", "currency"], name="reports_variant_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.currency} variant {self.variant_id}"
+
+
+class DailyCategorySales(_Totals):
+    """One category's share of a day: `orders` counts distinct orders in it."""
+
+    category_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["day", "currency", "category_id"], name="reports_category_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.currency} category {self.category_id}"
