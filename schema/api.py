@@ -30,6 +30,7 @@ from schema.http.availability import DatabaseAvailability
 from schema.orders.mutations import OrderMutation
 from schema.orders.queries import OrderQuery
 from schema.payments.mutations import PaymentMutation
+from schema.reports.queries import ReportQuery
 
 
 @strawberry.type(
@@ -38,7 +39,7 @@ from schema.payments.mutations import PaymentMutation
         "global ID."
     )
 )
-class Query(NodeQuery, CatalogQuery, AccountQuery, OrderQuery):
+class Query(NodeQuery, CatalogQuery, AccountQuery, OrderQuery, ReportQuery):
     pass
 
 
