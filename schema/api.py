@@ -31,6 +31,7 @@ from schema.orders.mutations import OrderMutation
 from schema.orders.queries import OrderQuery
 from schema.payments.mutations import PaymentMutation
 from schema.reports.queries import ReportQuery
+from schema.reports.snapshots import ReportMutation, ReportSnapshotQuery
 
 
 @strawberry.type(
@@ -39,13 +40,15 @@ from schema.reports.queries import ReportQuery
         "global ID."
     )
 )
-class Query(NodeQuery, CatalogQuery, AccountQuery, OrderQuery, ReportQuery):
+class Query(
+    NodeQuery, CatalogQuery, AccountQuery, OrderQuery, ReportQuery, ReportSnapshotQuery
+):
     pass
 
 
 # Each domain adds its mutations as one more base class.
 @strawberry.type(description="Writes: accounts, sign-in and orders.")
-class Mutation(AccountMutation, OrderMutation, PaymentMutation):
+class Mutation(AccountMutation, OrderMutation, PaymentMutation, ReportMutation):
     pass
 
 

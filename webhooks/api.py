@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from webhooks.health import router as health_router
 from webhooks.payments import router as payments_router
+from webhooks.reports import router as reports_router
 
 api = NinjaAPI(
     title="Fashionistar webhooks and health",
@@ -17,3 +18,4 @@ api = NinjaAPI(
 )
 api.add_router("/health", health_router)
 api.add_router("/webhooks", payments_router)
+api.add_router("/reports", reports_router)

@@ -79,3 +79,32 @@ class DailyCategorySales(_Totals):
 
     def __str__(self) -> str:
         return f"{self.day} {self.currency} category {self.category_id}"
+
+
+class SnapshotStatus(models.TextChoices):
+    PENDING = "PENDING", "Pending"
+    READY = "READY", "Ready"
+    FAILED = "FAILED", "Failed"
+
+
+class SalesReportSnapshot(models.Model):
+    """A report computed once, in the background, kept as it was then."""
+
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+"
+    )
+    start = models.DateField()
+    end = models.DateField()
+    group_by = models.CharField(max_length=5)
+    currency = models.CharField(max_length=3)
+    category_id = models.BigIntegerField(null=True, blank=True)
+    status = models.CharField(
+        max_length=7, choices=SnapshotStatus.choices, default=SnapshotStatus.PENDING
+    )
+    result = models.JSONField(null=True, blank=True, help_text="The report, as JSON.")
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"sales {self.start}..{self.end} by {self.group_by} ({self.status})"

@@ -120,7 +120,7 @@ def sales_report(
             start), RANGE_TOO_LONG (over two years), TOO_MANY_BUCKETS (e.g.
             grouping two years by day), UNKNOWN_CURRENCY.
     """
-    currency = _validate(viewer, start, end, group_by, currency)
+    currency = report_validate(viewer, start, end, group_by, currency)
     days = {"currency": currency, "day__gte": start, "day__lte": end}
     if category_id is None:
         totals_rows: QuerySet[Any] = DailySales.objects.filter(**days)
@@ -185,9 +185,10 @@ def sales_report(
     )
 
 
-def _validate(
+def report_validate(
     viewer: User, start: date, end: date, group_by: Grouping, currency: str | None
 ) -> str:
+    """Check a report request; return its currency code (see sales_report)."""
     if not (viewer.is_active and viewer.is_staff):
         raise ReportError(
             ReportErrorCode.NOT_PERMITTED, "Only staff may see sales reports."
