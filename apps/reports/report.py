@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import F, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 
@@ -149,33 +150,8 @@ def sales_report(
         else ZERO,
         units_sold=int(totals["units"]),
         series=_series(totals_rows, start, end, group_by),
-        top_products=[
-            ProductSales(
-                product_id=row["product_id"],
-                product_name=row["product_name"],
-                units_sold=row["units"],
-                revenue=row["gross"],
-            )
-            for row in variants.values("product_id", "product_name")
-            .annotate(units=Sum("units"), gross=Sum("gross"))
-            .order_by("-gross", "product_name")[:TOP]
-        ],
-        top_variants=[
-            VariantSales(
-                variant_id=row["variant_id"],
-                product_id=row["product_id"],
-                product_name=row["product_name"],
-                size=row["size"],
-                colour=row["colour"],
-                units_sold=row["units"],
-                revenue=row["gross"],
-            )
-            for row in variants.values(
-                "variant_id", "product_id", "product_name", "size", "colour"
-            )
-            .annotate(units=Sum("units"), gross=Sum("gross"))
-            .order_by("-gross", "product_name", "size", "colour")[:TOP]
-        ],
+        top_products=_top_products(variants),
+        top_variants=_top_variants(variants),
         top_categories=[
             CategorySales(category_id=row["category_id"], revenue=row["gross"])
             for row in categories.values("category_id")
@@ -183,6 +159,73 @@ def sales_report(
             .order_by("-gross", "category_id")[:TOP]
         ],
     )
+
+
+def _top_products(rows: QuerySet[DailyVariantSales]) -> list[ProductSales]:
+    """The top products: grouped by id alone (integers group fast), named after.
+
+    A product deleted since is one row with a null id, named by its lines.
+    """
+    top = list(
+        rows.values("product_id")
+        .annotate(units=Sum("units"), gross=Sum("gross"))
+        .order_by("-gross", "product_id")[:TOP]
+    )
+    names = _names(rows, "product_id", [row["product_id"] for row in top])
+    return [
+        ProductSales(
+            product_id=row["product_id"],
+            product_name=names.get(row["product_id"], {}).get("product_name", ""),
+            units_sold=row["units"],
+            revenue=row["gross"],
+        )
+        for row in top
+    ]
+
+
+def _top_variants(rows: QuerySet[DailyVariantSales]) -> list[VariantSales]:
+    """The top sizes and colours, grouped by variant id, described after."""
+    top = list(
+        rows.values("variant_id")
+        .annotate(units=Sum("units"), gross=Sum("gross"))
+        .order_by("-gross", "variant_id")[:TOP]
+    )
+    described = _names(rows, "variant_id", [row["variant_id"] for row in top])
+    return [
+        VariantSales(
+            variant_id=row["variant_id"],
+            product_id=described.get(row["variant_id"], {}).get("product_id"),
+            product_name=described.get(row["variant_id"], {}).get("product_name", ""),
+            size=described.get(row["variant_id"], {}).get("size", ""),
+            colour=described.get(row["variant_id"], {}).get("colour", ""),
+            units_sold=row["units"],
+            revenue=row["gross"],
+        )
+        for row in top
+    ]
+
+
+def _names(
+    rows: QuerySet[DailyVariantSales], key: str, ids: list[int | None]
+) -> dict[int | None, dict[str, Any]]:
+    """The latest name, size and colour sold under for each id, one query."""
+    found: dict[int | None, dict[str, Any]] = {}
+    for row in (
+        (
+            rows.filter(**{f"{key}__in": [pk for pk in ids if pk is not None]})
+            .order_by(key, "-day")
+            .distinct(key)
+            .values(key, "product_id", "product_name", "size", "colour")
+        )
+        if connection.vendor == "postgresql"
+        else (
+            rows.filter(**{f"{key}__in": [pk for pk in ids if pk is not None]})
+            .order_by(key, "-day")
+            .values(key, "product_id", "product_name", "size", "colour")
+        )
+    ):
+        found.setdefault(row[key], row)
+    return found
 
 
 def report_validate(

@@ -194,9 +194,10 @@ def test_a_report_costs_the_same_queries_at_any_size(
             django_capture_on_commit_callbacks,
         )
 
-    # viewer; totals, series, top products, variants, categories; products
-    # and categories of the tops through their loaders
-    with assert_num_queries(8):
+    # viewer; totals, series; top products and their names, top variants
+    # and their descriptions, top categories; products and categories of the
+    # tops through their loaders
+    with assert_num_queries(10):
         body = _report(gql_client, staff, **{"from": "2026-05-01", "to": "2026-06-30"})
 
     assert body["data"]["salesReport"]["ordersCount"] == orders

@@ -35,6 +35,13 @@ class Command(BaseCommand):
             help="Do nothing when any product exists.",
         )
         parser.add_argument(
+            "--orders",
+            type=int,
+            default=0,
+            help="Also create a year of demo order history, this many orders "
+            "(paid, fulfilled, cancelled, refunded), then rebuild the sales roll-ups.",
+        )
+        parser.add_argument(
             "--no-progress",
             action="store_true",
             help="Hide the progress bar (hidden anyway when stderr is not a terminal).",
@@ -46,6 +53,8 @@ class Command(BaseCommand):
         if products < 0 or seed < 0:
             msg = "--products and --seed must be zero or more."
             raise CommandError(msg)
+        if options["orders"] < 0:
+            raise CommandError("--orders must be zero or more.")
         if options["if_empty"] and models.Product.objects.exists():
             self.stdout.write("Products exist, so the demo catalog was not seeded.")
             return
@@ -71,5 +80,33 @@ class Command(BaseCommand):
                 f"{result.products_existing} already present, "
                 f"{result.categories_created} categories created, "
                 f"in {elapsed:.1f}s."
+            )
+        )
+        if options["orders"]:
+            self._orders(options["orders"], seed, no_progress=options["no_progress"])
+
+    def _orders(self, orders: int, seed: int, *, no_progress: bool) -> None:
+        from django.utils import timezone
+
+        from apps.orders.demo_history import demo_orders_seed
+        from apps.reports.rollups import rollups_rebuild
+
+        started = time.perf_counter()
+        with tqdm(
+            total=orders,
+            desc="Seeding order history",
+            unit=" orders",
+            file=sys.stderr,
+            disable=True if no_progress else None,
+        ) as bar:
+            result = demo_orders_seed(
+                orders=orders, seed=seed, now=timezone.now(), progress=bar.update
+            )
+        days = rollups_rebuild()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Order history (seed {seed}): {result.created} orders created, "
+                f"{result.existing} already present; {days} days of sales "
+                f"roll-ups rebuilt, in {time.perf_counter() - started:.1f}s."
             )
         )
