@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from strawberry import relay
 
 from apps.payments.models import Provider
 from tests.apps.payments.test_processing import deliver
@@ -220,3 +221,44 @@ def test_the_report_reaches_no_customer_data():
                 inner = inner.of_type
             pending.append(inner.name)
     assert not {"User", "Order", "ShippingAddress", "OrderLine"} & seen
+
+
+def test_a_category_report_counts_only_its_lines_and_each_order_once(
+    gql_client, staff, settings, django_capture_on_commit_callbacks
+):
+    settings.SHOP_TIME_ZONE = "UTC"
+    shoes = ProductFactory.create(name="Derby", base_price="80.00")
+    hats = ProductFactory.create(name="Beret", base_price="15.00")
+    derby_s, derby_m = (
+        stocked_variant(on_hand=9, product=shoes),
+        stocked_variant(on_hand=9, product=shoes),
+    )
+    beret = stocked_variant(on_hand=9, product=hats)
+    with (
+        time_machine.travel(DAY_ONE, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        both = payment_for(
+            placed_order(
+                buyer=UserFactory.create(),
+                items=[(derby_s, 1), (derby_m, 1), (beret, 2)],
+            ),
+            provider=Provider.PAYSTACK,
+        )
+        deliver(both, "charge.success")
+
+    body = _report(
+        gql_client,
+        staff,
+        **{
+            "from": "2026-05-04",
+            "to": "2026-05-04",
+            "category": relay.to_base64("Category", shoes.category_id),
+        },
+    )
+
+    report = body["data"]["salesReport"]
+    assert report["ordersCount"] == 1  # two shoe lines, one order
+    assert report["unitsSold"] == 2
+    assert Decimal(report["grossRevenue"]) == Decimal("160.00")
+    assert [p["productName"] for p in report["topProducts"]] == ["Derby"]
