@@ -10,7 +10,8 @@ needs no Redis. Either only carries "run job N" to a worker: the outbox in
 from datetime import timedelta
 from typing import Any
 
-from config.env import env, redis_url, tasks_backend
+from config.env import env as _env
+from config.env import redis_url, tasks_backend
 
 JOBS_QUEUES = ["emails", "critical", "analytics"]
 
@@ -25,10 +26,10 @@ TASK_BACKEND_CONFIGS: dict[str, dict[str, Any]] = {
             # A request enqueues after commit: it waits at most this long on
             # a Redis that hangs (CLIENT PAUSE, full memory, lost network)
             # before the outbox takes over.
-            "REDIS_SOCKET_CONNECT_TIMEOUT": env.float(
+            "REDIS_SOCKET_CONNECT_TIMEOUT": _env.float(
                 "REDIS_CONNECT_TIMEOUT", default=0.5
             ),
-            "REDIS_SOCKET_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT", default=1.5),
+            "REDIS_SOCKET_TIMEOUT": _env.float("REDIS_SOCKET_TIMEOUT", default=1.5),
             # A worker's blocking read must end before the socket timeout.
             "REDIS_BLOCK_TIMEOUT": 1000,
             # Results are not read back (the outbox row is the record).
@@ -53,22 +54,22 @@ TASKS = {"default": TASK_BACKEND_CONFIGS[TASKS_BACKEND]}
 # fraction of the delay): 4 attempts in all by default.
 JOBS_RETRY_DELAYS = [
     timedelta(seconds=s)
-    for s in env.list("JOBS_RETRY_DELAYS", cast=float, default=[60, 120, 240])
+    for s in _env.list("JOBS_RETRY_DELAYS", cast=float, default=[60, 120, 240])
 ]
-JOBS_RETRY_JITTER = env.float("JOBS_RETRY_JITTER", default=0.1)
+JOBS_RETRY_JITTER = _env.float("JOBS_RETRY_JITTER", default=0.1)
 # A running job renews its lease every third of it; a job whose lease ran
 # out (worker killed) is handed out again by the reconciler.
-JOBS_LEASE = timedelta(seconds=env.float("JOBS_LEASE_SECONDS", default=60))
+JOBS_LEASE = timedelta(seconds=_env.float("JOBS_LEASE_SECONDS", default=60))
 # A relayed job that has not started after this is relayed again (the
 # broker lost it, e.g. Redis restarted without persistence).
 JOBS_REDELIVER_AFTER = timedelta(
-    seconds=env.float("JOBS_REDELIVER_SECONDS", default=120)
+    seconds=_env.float("JOBS_REDELIVER_SECONDS", default=120)
 )
 JOBS_RECONCILE_INTERVAL = timedelta(
-    seconds=env.float("JOBS_RECONCILE_SECONDS", default=5)
+    seconds=_env.float("JOBS_RECONCILE_SECONDS", default=5)
 )
 # After a failed relay, requests stop relaying for this long.
-JOBS_RELAY_PAUSE = timedelta(seconds=env.float("JOBS_RELAY_PAUSE_SECONDS", default=10))
+JOBS_RELAY_PAUSE = timedelta(seconds=_env.float("JOBS_RELAY_PAUSE_SECONDS", default=10))
 JOBS_KEEP_SUCCEEDED = timedelta(days=7)
 JOBS_KEEP_FAILED = timedelta(days=30)
 
