@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 
 from apps.accounts import selectors as account_selectors
-from apps.accounts.errors import AccountErrorCode, TokenError
+from apps.accounts.errors import TokenError
 from apps.accounts.models import User
 from schema.core.errors import from_domain
 from schema.loaders.container import Loaders
@@ -44,17 +44,8 @@ class Context:
         return viewer
 
     async def _resolve_viewer(self) -> Viewer | TokenError:
-        header = self.request.headers.get("Authorization")
-        if header is None:
-            return await self.request.auser()
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            return TokenError(
-                AccountErrorCode.INVALID_TOKEN,
-                "The Authorization header must be `Bearer <access token>`.",
-            )
         try:
-            return await account_selectors.auser_for_access_token(token=token.strip())
+            return await account_selectors.aviewer_for_request(self.request)
         except TokenError as error:
             return error
 

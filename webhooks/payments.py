@@ -52,6 +52,14 @@ class Refusal(Schema):
 
 
 _RESPONSES = {200: Accepted, 400: Refusal, 413: Refusal, 503: Refusal}
+# The body is read raw (it is what the signature covers), so Ninja does not
+# see a schema for it: describe it by hand.
+_RAW_JSON_BODY = {
+    "requestBody": {
+        "content": {"application/json": {"schema": {"type": "object"}}},
+        "required": True,
+    }
+}
 _STATUS_WORDS = {
     WebhookStatus.IGNORED: "ignored",
     WebhookStatus.INVALID: "invalid",
@@ -69,12 +77,7 @@ _STATUS_WORDS = {
         "`payment_intent.succeeded`, `payment_intent.payment_failed`, "
         "`payment_intent.amount_capturable_updated`, `charge.refunded`."
     ),
-    openapi_extra={
-        "requestBody": {
-            "content": {"application/json": {"schema": {"type": "object"}}},
-            "required": True,
-        }
-    },
+    openapi_extra=_RAW_JSON_BODY,
 )
 async def stripe_webhook(request: HttpRequest) -> JsonResponse:
     return await _receive(
@@ -91,12 +94,7 @@ async def stripe_webhook(request: HttpRequest) -> JsonResponse:
         "(HMAC-SHA512 of the body with `PAYSTACK_SECRET_KEY`). Handled: "
         "`charge.success`, `refund.processed`."
     ),
-    openapi_extra={
-        "requestBody": {
-            "content": {"application/json": {"schema": {"type": "object"}}},
-            "required": True,
-        }
-    },
+    openapi_extra=_RAW_JSON_BODY,
 )
 async def paystack_webhook(request: HttpRequest) -> JsonResponse:
     return await _receive(

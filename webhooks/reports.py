@@ -16,17 +16,10 @@ router = Router(tags=["reports"])
 
 async def _is_staff(request: HttpRequest) -> bool:
     """A bearer access token (API clients) or the session (the admin)."""
-    header = request.headers.get("Authorization")
-    if header is None:
-        user = await request.auser()
-    else:
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            return False
-        try:
-            user = await account_selectors.auser_for_access_token(token=token.strip())
-        except TokenError:
-            return False
+    try:
+        user = await account_selectors.aviewer_for_request(request)
+    except TokenError:
+        return False
     return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 

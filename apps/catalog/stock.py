@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import OperationalError, transaction
 from django.db.models import Case, F, Value, When
 
-from apps.catalog import locks, models
+from apps.catalog import locks, models, selectors
 from apps.core.errors import DomainError
 
 # PostgreSQL SQLSTATE for "lock_timeout expired".
@@ -231,48 +231,17 @@ def sale_variants_by_ids(ids: Iterable[int]) -> dict[int, SaleVariant]:
 
     For the order pre-check (no locks): availability may change before the
     reservation, which re-checks under the row locks. Unknown ids are absent;
-    a variant without a stock row has 0 available. One query; the GraphQL
-    layer loads the same three parts through dataloaders instead.
+    a variant without a stock row has 0 available. The same three reads the
+    GraphQL layer makes through its dataloaders, one query each.
     """
-    rows = models.ProductVariant.objects.filter(id__in=set(ids)).values_list(
-        "id",
-        "product__name",
-        "sku",
-        "size",
-        "colour",
-        "product__is_published",
-        "price_override",
-        "product__base_price",
-        "product__currency",
-        "stock__quantity_on_hand",
-        "stock__quantity_reserved",
-    )
-    return {
-        pk: SaleVariant(
-            id=pk,
-            product_name=name,
-            sku=sku,
-            size=size,
-            colour=colour,
-            is_published=published,
-            price=override if override is not None else base,
-            currency=currency,
-            available=(on_hand or 0) - (reserved or 0),
-        )
-        for (
-            pk,
-            name,
-            sku,
-            size,
-            colour,
-            published,
-            override,
-            base,
-            currency,
-            on_hand,
-            reserved,
-        ) in rows
+    wanted = set(ids)
+    variants = sale_variant_parts_by_ids(wanted)
+    products = sale_product_parts_by_ids(v.product_id for v in variants.values())
+    available = {
+        pk: row.available
+        for pk, row in selectors.stock_by_variant_ids(list(variants)).items()
     }
+    return sale_variants_assemble(variants.values(), products, available)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

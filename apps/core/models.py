@@ -1,4 +1,17 @@
+from typing import Any
+
 from django.db import models
+
+from apps.core.money import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+
+
+def money_field(*, extra_digits: int = 0, **kwargs: Any) -> models.DecimalField:  # type: ignore[type-arg]
+    """A Decimal amount with the shop's precision; `extra_digits` for sums."""
+    return models.DecimalField(
+        max_digits=MONEY_MAX_DIGITS + extra_digits,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        **kwargs,
+    )
 
 
 class TimeStamped(models.Model):

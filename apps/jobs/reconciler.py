@@ -49,9 +49,8 @@ def jobs_reconcile(*, now: datetime | None = None) -> Reconciled:
         Q(relayed_at__isnull=True) | Q(relayed_at__lt=stale, run_after__lt=stale)
     )
     dead = Q(status=JobStatus.RUNNING, lease_until__lt=now)
-    relayed = 0
-    for job in Job.objects.filter(due | dead).order_by("run_after")[:_BATCH]:
-        relayed += jobs_relay([job], force=True)
+    lost = list(Job.objects.filter(due | dead).order_by("run_after")[:_BATCH])
+    relayed = jobs_relay(lost, force=True)
     if relayed:
         logger.info("jobs relayed by the reconciler", extra={"count": relayed})
     return Reconciled(relayed=relayed, abandoned=abandoned)

@@ -1,20 +1,12 @@
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from apps.core.models import TimeStamped
-from apps.core.money import CURRENCY_CHOICES, MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+from apps.core.models import TimeStamped, money_field
+from apps.core.money import CURRENCY_CHOICES
 from apps.orders.status import OrderStatus
-
-
-def _money() -> models.DecimalField[Decimal, Decimal]:
-    return models.DecimalField(
-        max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES
-    )
 
 
 class Order(TimeStamped):
@@ -30,9 +22,9 @@ class Order(TimeStamped):
         max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING_PAYMENT
     )
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
-    subtotal = _money()
-    shipping_total = _money()
-    total = _money()
+    subtotal = money_field()
+    shipping_total = money_field()
+    total = money_field()
     shipping_address = models.JSONField(help_text="Snapshot taken at purchase.")
     idempotency_key = models.CharField(max_length=255)
     expires_at = models.DateTimeField(
@@ -91,8 +83,8 @@ class OrderLine(models.Model):
     size = models.CharField(max_length=16)
     colour = models.CharField(max_length=32)
     quantity = models.PositiveIntegerField()
-    unit_price = _money()
-    line_total = _money()
+    unit_price = money_field()
+    line_total = money_field()
 
     class Meta:
         ordering = ("order", "id")

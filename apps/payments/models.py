@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 
-from apps.core.models import TimeStamped
-from apps.core.money import CURRENCY_CHOICES, MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+from apps.core.models import TimeStamped, money_field
+from apps.core.money import CURRENCY_CHOICES
 
 
 class Provider(models.TextChoices):
@@ -24,12 +22,6 @@ class PaymentStatus(models.TextChoices):
     REFUNDED = "REFUNDED", "Refunded"
 
 
-def _money(**kwargs: Any) -> models.DecimalField:  # type: ignore[type-arg]
-    return models.DecimalField(
-        max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES, **kwargs
-    )
-
-
 class Payment(TimeStamped):
     """One attempt to collect an order's outstanding amount through a provider."""
 
@@ -41,12 +33,12 @@ class Payment(TimeStamped):
         max_length=100,
         help_text="The provider's id for it: a Stripe PaymentIntent id, a Paystack reference.",
     )
-    amount = _money()
+    amount = money_field()
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
     status = models.CharField(
         max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
     )
-    refunded_amount = _money(default=0)
+    refunded_amount = money_field(default=0)
     flagged_reason = models.CharField(
         max_length=200, blank=True, help_text="Set when staff must look at it."
     )
@@ -84,7 +76,7 @@ class PaymentEvent(models.Model):
     )
     from_status = models.CharField(max_length=20, choices=PaymentStatus.choices)
     to_status = models.CharField(max_length=20, choices=PaymentStatus.choices)
-    amount = _money(help_text="The amount the change concerns.")
+    amount = money_field(help_text="The amount the change concerns.")
     provider_transaction_id = models.CharField(max_length=100, blank=True)
     webhook_event = models.ForeignKey(
         "WebhookEvent",

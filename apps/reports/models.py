@@ -7,17 +7,10 @@ changes, so a report over any range reads O(days) rows.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 
-from apps.core.money import CURRENCY_CHOICES, MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
-
-
-def _money(**kwargs: Any) -> models.DecimalField:  # type: ignore[type-arg]
-    return models.DecimalField(
-        max_digits=MONEY_MAX_DIGITS + 2, decimal_places=MONEY_DECIMAL_PLACES, **kwargs
-    )
+from apps.core.models import money_field
+from apps.core.money import CURRENCY_CHOICES
 
 
 class _Totals(models.Model):
@@ -25,8 +18,8 @@ class _Totals(models.Model):
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
     orders = models.PositiveIntegerField()
     units = models.PositiveIntegerField()
-    gross = _money()
-    refunds = _money()
+    gross = money_field(extra_digits=2)
+    refunds = money_field(extra_digits=2)
 
     class Meta:
         abstract = True

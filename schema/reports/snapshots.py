@@ -10,7 +10,6 @@ import strawberry
 from asgiref.sync import sync_to_async
 from strawberry import relay
 
-from apps.accounts.models import User
 from apps.core.errors import DomainError
 from apps.reports import report, snapshots
 from apps.reports.models import SalesReportSnapshot as SnapshotModel
@@ -19,7 +18,16 @@ from schema.core.errors import from_domain
 from schema.core.ids import decode_global_id
 from schema.core.permissions import IsStaff
 from schema.core.user_errors import UserError, user_error_from
-from schema.reports.types import ReportGroupingEnum, SalesReport, report_from
+from schema.reports.arguments import (
+    CategoryFilter,
+    Currency,
+    From,
+    GroupBy,
+    To,
+    report_arguments,
+    staff_viewer,
+)
+from schema.reports.types import SalesReport, report_from
 
 
 @strawberry.enum(name="SnapshotStatus", description="Where a report snapshot stands.")
@@ -95,12 +103,6 @@ class ReportGeneratePayload:
     )
 
 
-async def _staff(info: Info) -> User:
-    user = await info.context.auser()
-    assert isinstance(user, User)  # IsStaff let only staff through
-    return user
-
-
 @strawberry.type
 class ReportSnapshotQuery:
     @strawberry.field(
@@ -114,7 +116,7 @@ class ReportSnapshotQuery:
             strawberry.ID, strawberry.argument(description="The snapshot's ID.")
         ],
     ) -> SalesReportSnapshot | None:
-        await _staff(info)
+        await staff_viewer(info)
         pk = decode_global_id(id, expected="SalesReportSnapshot", field="id")
         snapshot = await SnapshotModel.objects.filter(pk=pk).afirst()
         return snapshot_from(snapshot) if snapshot else None
@@ -132,41 +134,22 @@ class ReportMutation:
     async def report_generate(
         self,
         info: Info,
-        from_: Annotated[
-            datetime.date,
-            strawberry.argument(name="from", description="First day, inclusive."),
-        ],
-        to: Annotated[
-            datetime.date, strawberry.argument(description="Last day, inclusive.")
-        ],
-        group_by: Annotated[
-            ReportGroupingEnum,
-            strawberry.argument(description="How to bucket the series."),
-        ],
-        currency: Annotated[
-            str | None,
-            strawberry.argument(description="ISO 4217 code; shop currency by default."),
-        ] = None,
-        category: Annotated[
-            relay.GlobalID | None,
-            strawberry.argument(description="Only this category's sales."),
-        ] = None,
+        from_: From,
+        to: To,
+        group_by: GroupBy,
+        currency: Currency = None,
+        category: CategoryFilter = None,
     ) -> ReportGeneratePayload:
-        user = await _staff(info)
-        category_id = (
-            decode_global_id(category, expected="Category", field="category")
-            if category is not None
-            else None
+        arguments = await report_arguments(
+            info,
+            start=from_,
+            end=to,
+            group_by=group_by,
+            currency=currency,
+            category=category,
         )
         try:
-            snapshot = await sync_to_async(snapshots.report_generate)(
-                viewer=user,
-                start=from_,
-                end=to,
-                group_by=report.Grouping(group_by.name),
-                currency=currency,
-                category_id=category_id,
-            )
+            snapshot = await sync_to_async(snapshots.report_generate)(**arguments)
         except DomainError as error:
             if not isinstance(error, report.ReportError):
                 raise from_domain(error) from None

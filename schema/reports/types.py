@@ -39,12 +39,12 @@ class SalesBucket:
     units_sold: int = strawberry.field(description="Units on those orders.")
 
 
-@strawberry.type(description="A product's sales in a report.")
-class ProductSales:
+@strawberry.type
+class _SoldProduct:
+    """What top products and top variants share: the product they were sold as."""
+
     product_id: strawberry.Private[int | None]
     product_name: str = strawberry.field(description="The name it was sold under.")
-    units_sold: int = strawberry.field(description="Units sold.")
-    revenue: Decimal = strawberry.field(description="Gross revenue of those units.")
 
     @strawberry.field(description="The product, if it still exists and is published.")
     def product(self, info: Info) -> Product | None:
@@ -53,20 +53,18 @@ class ProductSales:
         return info.context.loaders.product_by_id.get(self.product_id)  # type: ignore[return-value]
 
 
+@strawberry.type(description="A product's sales in a report.")
+class ProductSales(_SoldProduct):
+    units_sold: int = strawberry.field(description="Units sold.")
+    revenue: Decimal = strawberry.field(description="Gross revenue of those units.")
+
+
 @strawberry.type(description="One size and colour of a product, and its sales.")
-class VariantSales:
-    product_id: strawberry.Private[int | None]
-    product_name: str = strawberry.field(description="The name it was sold under.")
+class VariantSales(_SoldProduct):
     size: str = strawberry.field(description="Size sold.")
     colour: str = strawberry.field(description="Colour sold.")
     units_sold: int = strawberry.field(description="Units sold.")
     revenue: Decimal = strawberry.field(description="Gross revenue of those units.")
-
-    @strawberry.field(description="The product, if it still exists and is published.")
-    def product(self, info: Info) -> Product | None:
-        if self.product_id is None:
-            return None
-        return info.context.loaders.product_by_id.get(self.product_id)  # type: ignore[return-value]
 
 
 @strawberry.type(description="A category's sales in a report.")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from config import env
 
@@ -85,3 +86,26 @@ def test_a_filemail_url_writes_messages_to_files(monkeypatch):
         "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "OPTIONS": {"file_path": "/var/mail/shop"},
     }
+
+
+def test_the_task_backend_follows_redis_url(monkeypatch):
+    monkeypatch.delenv("TASKS_BACKEND", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    assert env.tasks_backend() == "database"
+
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    assert env.tasks_backend() == "redis"
+
+
+def test_an_unknown_task_backend_is_refused(monkeypatch):
+    monkeypatch.setenv("TASKS_BACKEND", "celery")
+
+    with pytest.raises(ImproperlyConfigured, match="TASKS_BACKEND"):
+        env.tasks_backend()
+
+
+def test_the_shop_time_zone_must_be_an_iana_name(monkeypatch):
+    monkeypatch.setenv("SHOP_TIME_ZONE", "Mars/Olympus")
+
+    with pytest.raises(ImproperlyConfigured, match="SHOP_TIME_ZONE"):
+        env.shop_time_zone()

@@ -8,6 +8,7 @@ nothing behind.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.db import transaction
@@ -103,10 +104,7 @@ def order_mark_paid(
             )
             order.paid_at = now or timezone.now()
             order.save(update_fields=["paid_at", "updated_at"])
-            try:
-                stock.stock_commit(lines=_stock_lines(order))
-            except stock.StockBusyError as exc:
-                raise OrderBusyError from exc
+            _stock_move(stock.stock_commit, order)
             events.order_paid_publish(events.OrderPaid(order_id=order.pk))
             return order
 
@@ -150,10 +148,7 @@ def order_refund(
                 reason="refunded",
                 now=now,
             )
-            try:
-                stock.stock_restock(lines=_stock_lines(order))
-            except stock.StockBusyError as exc:
-                raise OrderBusyError from exc
+            _stock_move(stock.stock_restock, order)
             events.order_refunded_publish(events.OrderRefunded(order_id=order.pk))
             return order
 
@@ -223,7 +218,12 @@ def _stock_lines(order: models.Order) -> list[stock.StockLine]:
 
 def reservation_release(order: models.Order) -> None:
     """Return a cancelled order's reserved units. Inside the transaction."""
+    _stock_move(stock.stock_release, order)
+
+
+def _stock_move(move: Callable[..., None], order: models.Order) -> None:
+    """Apply a stock change to the order's lines; busy rows are STOCK_BUSY."""
     try:
-        stock.stock_release(lines=_stock_lines(order))
+        move(lines=_stock_lines(order))
     except stock.StockBusyError as exc:
         raise OrderBusyError from exc

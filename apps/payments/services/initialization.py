@@ -133,9 +133,10 @@ def _orphans_adopt(payment: Payment) -> None:
         provider=payment.provider,
         reference=payment.reference,
         status=WebhookStatus.ORPHAN,
-    ).values_list("pk", flat=True)
-    for pk in orphans:
-        WebhookEvent.objects.filter(pk=pk).update(status=WebhookStatus.RECEIVED)
+    )
+    ids = list(orphans.values_list("pk", flat=True))
+    orphans.update(status=WebhookStatus.RECEIVED)
+    for pk in ids:
         job_enqueue(
             tasks.webhook_event_process_task,
             key=f"webhook:{pk}:adopted",

@@ -102,10 +102,10 @@ def _apply(payment: Payment, event: ProviderEvent, row: WebhookEvent) -> Webhook
     """Apply `event` to the locked `payment`; record and return the outcome."""
     now = timezone.now()
     if event.currency and event.currency != payment.currency:
-        return _reject(
+        status = _reject(
             payment, row, f"currency {event.currency} is not {payment.currency}", now
         )
-    if event.action is Action.CAPTURED:
+    elif event.action is Action.CAPTURED:
         status = _capture(payment, event, row, now)
     elif event.action is Action.AUTHORIZED:
         status = _move(
@@ -245,8 +245,7 @@ def _reject(
         note=f"refused: {reason}"[:200],
         created_at=now,
     )
-    row.note = reason[:200]
-    _finish(row, WebhookStatus.REJECTED, now)
+    row.note = reason[:200]  # saved with the status by _apply
     logger.error(
         "payment event refused and flagged",
         extra={"payment_id": payment.pk, "event_id": row.event_id, "reason": reason},

@@ -118,3 +118,20 @@ def test_a_deactivated_user_cannot_refresh(clock):
         services.token_refresh(refresh_token=pair.refresh_token, now=clock.now)
 
     assert raised.value.code == AccountErrorCode.INVALID_TOKEN
+
+
+def test_sign_ins_whose_every_token_expired_are_purged_and_live_ones_kept(clock):
+    stale = signed_in(UserFactory.create(), now=clock.now)
+    live_user = UserFactory.create()
+    first = signed_in(live_user, now=clock.now)
+    clock.advance(days=29)
+    # Rotated: the old refresh token stays, used, to recognise a replay.
+    services.token_refresh(refresh_token=first.refresh_token, now=clock.now)
+
+    purged = services.tokens_expired_purge(now=clock.advance(days=2))
+
+    assert purged == 1
+    (family,) = TokenFamily.objects.all()
+    assert family.user_id == live_user.pk
+    assert family.tokens.count() == 4
+    assert stale.user_id != live_user.pk

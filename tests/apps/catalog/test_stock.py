@@ -122,7 +122,7 @@ def test_sale_variants_include_unpublished_ones_with_their_price_and_availabilit
 
 
 @pytest.mark.django_db
-def test_sale_variants_assembled_from_loaded_parts_equal_the_joined_read():
+def test_sale_variants_assembled_from_loaded_parts_equal_the_service_read():
     variants = [
         stocked_variant(
             on_hand=4, reserved=1, product=ProductFactory.create(is_published=False)

@@ -12,6 +12,7 @@ from apps.jobs.models import Job, JobStatus
 from apps.jobs.outbox import job_enqueue
 from apps.jobs.reconciler import jobs_reconcile, periodic_enqueue
 from apps.jobs.runner import job_claim, job_run
+from apps.jobs.tasks import jobs_purge_task
 from tests.apps.jobs.conftest import lines
 from tests.support import job_tasks
 
@@ -137,3 +138,34 @@ def test_periodic_jobs_are_enqueued_once_per_period(settings):
 
     assert added == [1, 0, 0, 1]
     assert Job.objects.filter(task_path="apps.jobs.tasks.jobs_purge_task").count() == 2
+
+
+def test_finished_jobs_are_purged_after_their_retention(settings):
+    now = timezone.now()
+
+    def job(status: str, age: timedelta) -> Job:
+        return Job.objects.create(
+            task_path="t",
+            queue="emails",
+            status=status,
+            max_attempts=4,
+            run_after=now,
+            created_at=now,
+            finished_at=now - age,
+        )
+
+    old_success = job(
+        JobStatus.SUCCEEDED, settings.JOBS_KEEP_SUCCEEDED + timedelta(hours=1)
+    )
+    recent_success = job(JobStatus.SUCCEEDED, timedelta(days=1))
+    old_failure = job(JobStatus.FAILED, settings.JOBS_KEEP_FAILED + timedelta(hours=1))
+    kept_failure = job(
+        JobStatus.FAILED, settings.JOBS_KEEP_SUCCEEDED + timedelta(hours=1)
+    )
+
+    assert jobs_purge_task.call() == 2
+    assert set(Job.objects.values_list("pk", flat=True)) == {
+        recent_success.pk,
+        kept_failure.pk,
+    }
+    assert not Job.objects.filter(pk__in=[old_success.pk, old_failure.pk]).exists()

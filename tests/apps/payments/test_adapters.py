@@ -8,9 +8,16 @@ from decimal import Decimal
 import pytest
 
 from apps.jobs.models import Job, JobStatus
+from apps.orders.status import OrderStatus
 from apps.payments.adapters import LiveAdapter, StartRequest
 from apps.payments.errors import PaymentError, ProviderUnavailableError
-from apps.payments.models import PaymentStatus, Provider
+from apps.payments.models import (
+    Payment,
+    PaymentStatus,
+    Provider,
+    WebhookEvent,
+    WebhookStatus,
+)
 from apps.payments.services import (
     payment_capture,
     payment_initialize,
@@ -154,3 +161,30 @@ def test_only_captured_money_can_be_refunded(api):
 
     with pytest.raises(PaymentError, match="Only a captured payment"):
         payment_refund_request(payment_id=payment.pk)
+
+
+def test_an_event_that_came_before_its_payment_is_applied_once_the_payment_exists(
+    api, django_capture_on_commit_callbacks
+):
+    order = placed_order()
+    # The provider's first PaymentIntent will be pi_live_1: its capture event
+    # arrives before paymentInitialize has stored the payment.
+    early = Payment(
+        order=order,
+        provider=Provider.STRIPE,
+        reference="pi_live_1",
+        amount=order.total,
+        currency=order.currency,
+    )
+    assert deliver(early, "payment_intent.succeeded") == WebhookStatus.ORPHAN
+
+    with django_capture_on_commit_callbacks(execute=True):
+        payment = payment_initialize(
+            order_id=order.pk, provider=Provider.STRIPE, actor_id=order.customer_id
+        )
+
+    assert payment.reference == "pi_live_1"
+    payment.refresh_from_db()
+    order.refresh_from_db()
+    assert (payment.status, order.status) == (PaymentStatus.CAPTURED, OrderStatus.PAID)
+    assert WebhookEvent.objects.get().status == WebhookStatus.APPLIED
