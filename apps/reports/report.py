@@ -3,6 +3,10 @@
 Every figure is a database aggregate over roll-up rows (grouped by bucket
 with date truncation); Python only fills the buckets that had no sales with
 zeros and divides for the average order value.
+
+Every amount is quantized to two places as it leaves the database: SQLite
+sums decimals as floats ("49.9000000000000", "80"), PostgreSQL as numerics
+("49.90"), and clients get the same string from both.
 """
 
 from __future__ import annotations
@@ -135,6 +139,7 @@ def sales_report(
     if category_id is not None:
         categories = categories.filter(category_id=category_id)
     orders = int(totals["orders"])
+    gross, refunds = quantize_money(totals["gross"]), quantize_money(totals["refunds"])
     return SalesReport(
         start=start,
         end=end,
@@ -142,18 +147,18 @@ def sales_report(
         currency=currency,
         category_id=category_id,
         orders_count=orders,
-        gross_revenue=totals["gross"],
-        refunds=totals["refunds"],
-        net_revenue=totals["gross"] - totals["refunds"],
-        average_order_value=quantize_money(totals["gross"] / orders)
-        if orders
-        else ZERO,
+        gross_revenue=gross,
+        refunds=refunds,
+        net_revenue=gross - refunds,
+        average_order_value=quantize_money(gross / orders) if orders else ZERO,
         units_sold=int(totals["units"]),
         series=_series(totals_rows, start, end, group_by),
         top_products=_top_products(variants),
         top_variants=_top_variants(variants),
         top_categories=[
-            CategorySales(category_id=row["category_id"], revenue=row["gross"])
+            CategorySales(
+                category_id=row["category_id"], revenue=quantize_money(row["gross"])
+            )
             for row in categories.values("category_id")
             .annotate(gross=Sum("gross"))
             .order_by("-gross", "category_id")[:TOP]
@@ -168,7 +173,7 @@ def _top_products(rows: QuerySet[DailyVariantSales]) -> list[ProductSales]:
             product_id=row["product_id"],
             product_name=described.get("product_name", ""),
             units_sold=row["units"],
-            revenue=row["gross"],
+            revenue=quantize_money(row["gross"]),
         )
         for row, described in _top(rows, "product_id")
     ]
@@ -184,7 +189,7 @@ def _top_variants(rows: QuerySet[DailyVariantSales]) -> list[VariantSales]:
             size=described.get("size", ""),
             colour=described.get("colour", ""),
             units_sold=row["units"],
-            revenue=row["gross"],
+            revenue=quantize_money(row["gross"]),
         )
         for row, described in _top(rows, "variant_id")
     ]
@@ -304,13 +309,14 @@ def _series(
     series = []
     for first in bucket_starts(start, end, group_by):
         row = found.get(first)
-        gross = row["gross_sum"] if row else ZERO
+        gross = quantize_money(row["gross_sum"]) if row else ZERO
+        refunds = quantize_money(row["refunds_sum"]) if row else ZERO
         series.append(
             Bucket(
                 bucket=first,
                 orders_count=row["orders_sum"] if row else 0,
                 gross_revenue=gross,
-                net_revenue=gross - (row["refunds_sum"] if row else ZERO),
+                net_revenue=gross - refunds,
                 units_sold=row["units_sum"] if row else 0,
             )
         )

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.core.money import quantize_money
 from apps.jobs.errors import PermanentJobError
 from apps.jobs.outbox import job_enqueue
 from apps.reports import report, tasks
@@ -99,27 +100,27 @@ def snapshot_report(snapshot: SalesReportSnapshot) -> report.SalesReport | None:
         category_id=data["category_id"],
         orders_count=data["orders_count"],
         units_sold=data["units_sold"],
-        **{key: Decimal(data[key]) for key in money},
+        **{key: _money(data[key]) for key in money},
         series=[
             report.Bucket(
                 bucket=date.fromisoformat(b["bucket"]),
                 orders_count=b["orders_count"],
-                gross_revenue=Decimal(b["gross_revenue"]),
-                net_revenue=Decimal(b["net_revenue"]),
+                gross_revenue=_money(b["gross_revenue"]),
+                net_revenue=_money(b["net_revenue"]),
                 units_sold=b["units_sold"],
             )
             for b in data["series"]
         ],
         top_products=[
-            report.ProductSales(**{**p, "revenue": Decimal(p["revenue"])})
+            report.ProductSales(**{**p, "revenue": _money(p["revenue"])})
             for p in data["top_products"]
         ],
         top_variants=[
-            report.VariantSales(**{**v, "revenue": Decimal(v["revenue"])})
+            report.VariantSales(**{**v, "revenue": _money(v["revenue"])})
             for v in data["top_variants"]
         ],
         top_categories=[
-            report.CategorySales(**{**c, "revenue": Decimal(c["revenue"])})
+            report.CategorySales(**{**c, "revenue": _money(c["revenue"])})
             for c in data["top_categories"]
         ],
     )
@@ -158,6 +159,12 @@ def snapshot_csv(snapshot: SalesReportSnapshot) -> str:
         ]
     )
     return out.getvalue()
+
+
+def _money(stored: str) -> Decimal:
+    # Snapshots stored before amounts were quantized may hold "80" or
+    # "49.9000000000000" (SQLite's float sums): read them as two places too.
+    return quantize_money(Decimal(stored))
 
 
 def _jsonable(value: Any) -> Any:
