@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from ninja import Router
+from ninja import Router, Schema
 
 from apps.accounts import selectors as account_selectors
 from apps.accounts.errors import TokenError
@@ -12,6 +12,49 @@ from apps.reports import snapshots
 from apps.reports.models import SalesReportSnapshot, SnapshotStatus
 
 router = Router(tags=["reports"])
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+
+
+class Refusal(Schema):
+    error: ErrorDetail
+
+
+class ValidationIssue(Schema):
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ValidationRefusal(Schema):
+    """Django Ninja's own answer to a path that does not parse (422)."""
+
+    detail: list[ValidationIssue]
+
+
+# The 200 is CSV, written by hand below, so Ninja cannot infer it: describe it
+# here (openapi_extra is merged into the generated operation).
+_CSV_RESPONSE = {
+    "responses": {
+        "200": {
+            "description": (
+                "CSV (RFC 4180, UTF-8) with a header row: bucket, orders, "
+                "gross_revenue, net_revenue, units, currency; one row per "
+                "bucket, then a `total` row. Amounts have two decimal places."
+            ),
+            "headers": {
+                "Content-Disposition": {
+                    "description": "attachment; filename=sales-<from>-<to>-<grouping>.csv",
+                    "schema": {"type": "string"},
+                }
+            },
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    }
+}
 
 
 async def _is_staff(request: HttpRequest) -> bool:
@@ -29,14 +72,11 @@ async def _is_staff(request: HttpRequest) -> bool:
     description=(
         "The series (one row per bucket) and the totals of a READY snapshot. "
         "Staff only: a bearer access token or an admin session; 403 for "
-        "anyone else, 404 for no such snapshot, 409 while it is not ready."
+        "anyone else, 404 for no such snapshot, 409 while it is not ready, "
+        "422 for an ID that is not an integer."
     ),
-    response={
-        200: str,
-        403: dict[str, dict[str, str]],
-        404: dict[str, dict[str, str]],
-        409: dict[str, dict[str, str]],
-    },
+    response={403: Refusal, 404: Refusal, 409: Refusal, 422: ValidationRefusal},
+    openapi_extra=_CSV_RESPONSE,
 )
 async def snapshot_csv(request: HttpRequest, snapshot_id: int) -> HttpResponse:
     if not await _is_staff(request):
