@@ -12,6 +12,7 @@ import io
 import re
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -42,7 +43,7 @@ query ($id: ID!) {{
 RANGE = {"from": "2026-05-04", "to": "2026-05-06"}
 
 
-def _amounts(report: dict) -> list[str]:
+def _amounts(report: dict[str, Any]) -> list[str]:
     """Every money string of a report, wherever it sits."""
     found = [report[k] for k in ("grossRevenue", "refunds", "netRevenue")]
     found.append(report["averageOrderValue"])

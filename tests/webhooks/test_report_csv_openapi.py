@@ -7,6 +7,7 @@ really sends, and each real body validates against its documented schema.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -23,7 +24,7 @@ PATH = "/reports/snapshots/{snapshot_id}.csv"
 
 
 @pytest.fixture
-def operation(client) -> tuple[dict, dict]:
+def operation(client) -> tuple[dict[str, Any], dict[str, Any]]:
     document = client.get("/openapi.json").json()
     return document["paths"][PATH]["get"], document["components"]
 
