@@ -4,18 +4,24 @@ Events are published inside the transaction that causes them, and handlers
 only enqueue follow-up jobs through the outbox (`apps.jobs`): the jobs commit
 or roll back with the change, and run only after it has committed. A handler
 that fails therefore fails the change, as any other write in it would.
+
+Apps above orders (reports) react to its events without orders importing
+them: they subscribe a handler from their `AppConfig.ready`
+(`order_event_subscribe`), so every arrow still points down. The registry is
+an explicit list, read in order, unlike Django signals (which are avoided
+for domain flow: senders and receivers cannot be seen from each other).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
 from apps.jobs.outbox import job_enqueue
 from apps.orders import tasks
-from apps.reports.tasks import sales_rollup_order_task
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -41,6 +47,9 @@ class OrderRefunded:
     partial: bool = False
 
 
+type OrderEvent = OrderCreated | OrderPaid | OrderRefunded
+
+
 def _order_received_email_enqueue(event: OrderCreated) -> None:
     job_enqueue(
         tasks.order_received_email_send_task,
@@ -57,47 +66,55 @@ def _order_confirmation_email_enqueue(event: OrderPaid) -> None:
     )
 
 
-def _sales_rollup_enqueue(event: OrderPaid | OrderRefunded) -> None:
-    # No key: every change needs its own recomputation, which is idempotent.
-    job_enqueue(sales_rollup_order_task, order_id=event.order_id)
+# Event type -> its handlers, run in this order: orders' own first, then
+# each subscriber in the order the apps' `ready` registered it.
+_HANDLERS: dict[type[Any], list[Callable[[Any], None]]] = {
+    OrderCreated: [_order_received_email_enqueue],
+    OrderPaid: [_order_confirmation_email_enqueue],
+    OrderRefunded: [],
+}
 
 
-ORDER_CREATED_HANDLERS: tuple[Callable[[OrderCreated], None], ...] = (
-    _order_received_email_enqueue,
-)
-ORDER_PAID_HANDLERS: tuple[Callable[[OrderPaid], None], ...] = (
-    _order_confirmation_email_enqueue,
-    _sales_rollup_enqueue,
-)
-# Cancelling only ever concerns unpaid orders, which reports do not count.
-ORDER_REFUNDED_HANDLERS: tuple[Callable[[OrderRefunded], None], ...] = (
-    _sales_rollup_enqueue,
-)
+def order_event_subscribe[E: OrderEvent](
+    event_type: type[E], handler: Callable[[E], None]
+) -> None:
+    """Run `handler` for every `event_type` published from now on.
+
+    Called from an upper app's `AppConfig.ready`; registering the same
+    handler again changes nothing. The handler runs inside the transaction
+    of the change and may only enqueue jobs (`job_enqueue`).
+    """
+    handlers = _HANDLERS[event_type]
+    if handler not in handlers:
+        handlers.append(handler)
+
+
+def order_event_handlers(
+    event_type: type[OrderEvent],
+) -> tuple[Callable[..., None], ...]:
+    """The handlers an `event_type` runs, in order (for tests and the curious)."""
+    return tuple(_HANDLERS[event_type])
 
 
 def order_created_publish(event: OrderCreated) -> None:
     """Run every OrderCreated handler in the current transaction."""
-    _require_transaction()
-    for handler in ORDER_CREATED_HANDLERS:
-        handler(event)
+    _publish(event)
 
 
 def order_paid_publish(event: OrderPaid) -> None:
     """Run every OrderPaid handler in the current transaction."""
-    _require_transaction()
-    for handler in ORDER_PAID_HANDLERS:
-        handler(event)
+    _publish(event)
 
 
 def order_refunded_publish(event: OrderRefunded) -> None:
     """Run every OrderRefunded handler in the current transaction."""
-    _require_transaction()
-    for handler in ORDER_REFUNDED_HANDLERS:
-        handler(event)
+    _publish(event)
 
 
-def _require_transaction() -> None:
+def _publish(event: OrderEvent) -> None:
     # Outside a transaction the jobs would commit without the change.
     if not connection.in_atomic_block:
         msg = "Order events are published inside the transaction of the change."
         raise RuntimeError(msg)
+    for handler in _HANDLERS[type(event)]:
+        handler(event)
