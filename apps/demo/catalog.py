@@ -1,3 +1,5 @@
+"""The demo catalog, written in bulk from `catalog_data` (idempotent)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -7,7 +9,8 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.catalog import demo_data, models
+from apps.catalog import models
+from apps.demo import catalog_data
 
 # Products per transaction: big enough for few round trips, small enough that
 # an interrupted run loses little and SQLite's write lock is held briefly.
@@ -33,7 +36,7 @@ def demo_catalog_seed(
     """Create the first `products` demo products for `seed`, skipping existing ones.
 
     Products are keyed by slug, which encodes the seed and the product's index
-    (see `apps.catalog.demo_data`), so a second run adds nothing and a larger
+    (see `apps.demo.catalog_data`), so a second run adds nothing and a larger
     count adds only the new products. Each batch commits on its own: an
     interrupted run leaves whole products behind and the next run completes it.
 
@@ -54,7 +57,7 @@ def demo_catalog_seed(
     products_created = variants_created = 0
     for start in range(0, products, DEMO_BATCH_SIZE):
         specs = [
-            demo_data.product_spec(seed=seed, index=index)
+            catalog_data.product_spec(seed=seed, index=index)
             for index in range(start, min(start + DEMO_BATCH_SIZE, products))
         ]
         with transaction.atomic():
@@ -95,7 +98,7 @@ def _statistics_refresh() -> None:
 @transaction.atomic
 def _demo_categories_ensure() -> tuple[dict[str, int], int]:
     """Create the missing demo categories; return {slug: id} and how many."""
-    specs = demo_data.CATEGORIES
+    specs = catalog_data.CATEGORIES
     ids = dict(
         models.Category.objects.filter(
             slug__in=[spec.slug for spec in specs]
@@ -118,7 +121,7 @@ def _demo_categories_ensure() -> tuple[dict[str, int], int]:
 
 
 def _demo_products_create(
-    specs: Sequence[demo_data.ProductSpec],
+    specs: Sequence[catalog_data.ProductSpec],
     *,
     category_ids: dict[str, int],
     now: datetime,

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "apps.jobs",
     "apps.payments",
     "apps.reports",
+    "apps.demo",
     # Task backends (config/settings/tasks.py): their tables, worker commands.
     "django_tasks_db",
     "django_tasks_redis",

@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.db.models import F
 from django.utils import timezone
 
-from apps.catalog import demo_data, models, services
+from apps.catalog import models
+from apps.demo import catalog, catalog_data
 from tests.factories.catalog import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,15 +84,15 @@ def test_different_seed_gives_different_data():
 
 
 def test_product_generator_does_not_depend_on_the_product_count():
-    specs = [demo_data.product_spec(seed=42, index=i) for i in range(3)]
+    specs = [catalog_data.product_spec(seed=42, index=i) for i in range(3)]
 
-    assert demo_data.product_spec(seed=42, index=2) == specs[2]
+    assert catalog_data.product_spec(seed=42, index=2) == specs[2]
 
 
 def test_generator_output_is_pinned_for_seed_42():
-    # Fails if a change to demo_data (or to Python's random) alters the
+    # Fails if a change to catalog_data (or to Python's random) alters the
     # catalog everyone's local database was seeded with.
-    spec = demo_data.product_spec(seed=42, index=0)
+    spec = catalog_data.product_spec(seed=42, index=0)
 
     assert (spec.name, spec.brand, spec.base_price, spec.category_slug) == (
         "Kyoto Cable-Knit Jumper",
@@ -109,7 +110,7 @@ def test_generator_output_is_pinned_for_seed_42():
 
 
 def test_sku_colour_codes_are_unique():
-    codes = list(demo_data.COLOUR_CODES.values())
+    codes = list(catalog_data.COLOUR_CODES.values())
 
     assert len(codes) == len(set(codes))
 
@@ -122,7 +123,7 @@ def test_running_twice_creates_no_duplicates():
 
     assert catalog_snapshot() == before
     assert models.Product.objects.count() == PRODUCTS
-    assert models.Category.objects.count() == len(demo_data.CATEGORIES)
+    assert models.Category.objects.count() == len(catalog_data.CATEGORIES)
     assert "0 products" in output
 
 
@@ -130,7 +131,7 @@ def test_larger_count_adds_only_the_missing_products():
     seed(products=PRODUCTS)
     before = dict(models.Product.objects.values_list("slug", "id"))
 
-    result = services.demo_catalog_seed(products=PRODUCTS + 20, seed=42)
+    result = catalog.demo_catalog_seed(products=PRODUCTS + 20, seed=42)
 
     assert result.products_created == 20
     assert result.products_existing == PRODUCTS
@@ -220,4 +221,4 @@ def test_if_empty_seeds_an_empty_catalog():
 
 def test_rejects_a_negative_product_count():
     with pytest.raises(ValueError, match="products and seed must be >= 0"):
-        services.demo_catalog_seed(products=-1, seed=42)
+        catalog.demo_catalog_seed(products=-1, seed=42)

@@ -5,9 +5,13 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from tqdm import tqdm
 
-from apps.catalog import models, services
+from apps.catalog import models
+from apps.demo.catalog import demo_catalog_seed
+from apps.demo.history import demo_orders_seed
+from apps.reports.rollups import rollups_rebuild
 
 
 class Command(BaseCommand):
@@ -68,7 +72,7 @@ class Command(BaseCommand):
             file=sys.stderr,
             disable=True if options["no_progress"] else None,
         ) as bar:
-            result = services.demo_catalog_seed(
+            result = demo_catalog_seed(
                 products=products, seed=seed, progress=bar.update
             )
         elapsed = time.perf_counter() - started
@@ -86,11 +90,6 @@ class Command(BaseCommand):
             self._orders(options["orders"], seed, no_progress=options["no_progress"])
 
     def _orders(self, orders: int, seed: int, *, no_progress: bool) -> None:
-        from django.utils import timezone
-
-        from apps.orders.demo_history import demo_orders_seed
-        from apps.reports.rollups import rollups_rebuild
-
         started = time.perf_counter()
         with tqdm(
             total=orders,
