@@ -9,10 +9,10 @@ import strawberry
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 
-from apps.accounts import selectors as account_selectors
 from apps.accounts.errors import TokenError
 from apps.accounts.models import User
 from schema.core.errors import from_domain
+from schema.http.auth import aviewer_for_request
 from schema.loaders.container import Loaders
 
 Viewer = User | AnonymousUser
@@ -45,7 +45,7 @@ class Context:
 
     async def _resolve_viewer(self) -> Viewer | TokenError:
         try:
-            return await account_selectors.aviewer_for_request(self.request)
+            return await aviewer_for_request(self.request)
         except TokenError as error:
             return error
 

@@ -6,10 +6,10 @@ from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Router, Schema
 
-from apps.accounts import selectors as account_selectors
 from apps.accounts.errors import TokenError
 from apps.reports import snapshots
 from apps.reports.models import SalesReportSnapshot, SnapshotStatus
+from webhooks.auth import aviewer_for_request
 
 router = Router(tags=["reports"])
 
@@ -60,7 +60,7 @@ _CSV_RESPONSE = {
 async def _is_staff(request: HttpRequest) -> bool:
     """A bearer access token (API clients) or the session (the admin)."""
     try:
-        user = await account_selectors.aviewer_for_request(request)
+        user = await aviewer_for_request(request)
     except TokenError:
         return False
     return bool(user.is_authenticated and user.is_active and user.is_staff)

@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.db.models.functions import Lower
-from django.http import HttpRequest
 from django.utils import timezone
 
 from apps.accounts import tokens
@@ -93,26 +91,3 @@ async def auser_for_access_token(*, token: str, now: datetime | None = None) -> 
             "The access token has expired; use tokenRefresh.",
         )
     return found.family.user
-
-
-async def aviewer_for_request(request: HttpRequest) -> User | AnonymousUser:
-    """Return who is asking: the bearer token's user, else the session's.
-
-    A request with an Authorization header is judged by it alone and never
-    falls back to the session (a stolen cookie cannot stand in for a bad
-    token). Shared by GraphQL and the plain HTTP endpoints.
-
-    Raises:
-        TokenError: INVALID_TOKEN (malformed header, unknown or revoked
-            token), TOKEN_EXPIRED.
-    """
-    header = request.headers.get("Authorization")
-    if header is None:
-        return await request.auser()
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise TokenError(
-            AccountErrorCode.INVALID_TOKEN,
-            "The Authorization header must be `Bearer <access token>`.",
-        )
-    return await auser_for_access_token(token=token.strip())

@@ -2,7 +2,8 @@
 
 Shared by every interface that must answer 503 (and never 500, never a 2xx
 for work not stored) while PostgreSQL is down: GraphQL, webhooks, plain
-Django views.
+Django views. Each interface writes its own 503 body (GraphQL's is in
+schema/http/availability.py).
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from django.db import InterfaceError
 
 logger = logging.getLogger("fashionistar.availability")
 
-SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
-MESSAGE = "The service is temporarily unavailable; retry shortly."
 # Seconds; about how long the pool takes to reconnect after PostgreSQL is back.
 RETRY_AFTER_SECONDS = 5
 
@@ -67,13 +66,6 @@ def is_database_unavailable(error: BaseException) -> bool:
         if isinstance(current, InterfaceError) and current.__cause__ is None:
             return True  # Django's own "connection already closed"
     return False
-
-
-def unavailable_body() -> dict[str, list[dict[str, object]]]:
-    """Return the JSON body of a 503."""
-    return {
-        "errors": [{"message": MESSAGE, "extensions": {"code": SERVICE_UNAVAILABLE}}]
-    }
 
 
 def log_unavailable(error: BaseException, *, where: str) -> None:

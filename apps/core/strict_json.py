@@ -21,10 +21,6 @@ class StrictJSONError(Exception):
         self.pointer = pointer
 
 
-def bad_request(message: str, *, pointer: str | None = None) -> StrictJSONError:
-    return StrictJSONError(message, pointer=pointer)
-
-
 # Request bodies nest a few levels (filters inside variables); anything deeper
 # is an attack on recursive code further down (coercion, logging, the ORM).
 MAX_JSON_DEPTH = 32
@@ -35,7 +31,9 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def _refuse_constant(name: str) -> NoReturn:
-    raise bad_request(f"{name} is not valid JSON (RFC 8259 has no NaN or Infinity).")
+    raise StrictJSONError(
+        f"{name} is not valid JSON (RFC 8259 has no NaN or Infinity)."
+    )
 
 
 def decode_json_text(text: str, *, pointer: str = "") -> object:
@@ -48,11 +46,11 @@ def decode_json_text(text: str, *, pointer: str = "") -> object:
     try:
         value = json.loads(text, parse_constant=_refuse_constant)
     except RecursionError:
-        raise bad_request(
+        raise StrictJSONError(
             f"JSON nested deeper than {MAX_JSON_DEPTH} levels.", pointer=pointer
         ) from None
     except ValueError as error:  # JSONDecodeError, or an int over 4300 digits
-        raise bad_request(f"Invalid JSON: {error}", pointer=pointer) from None
+        raise StrictJSONError(f"Invalid JSON: {error}", pointer=pointer) from None
     check_value(value, pointer)
     return value
 
@@ -68,10 +66,12 @@ def check_value(value: object, pointer: str) -> None:
         if isinstance(item, str):
             _check_text(item, parent, key)
         elif isinstance(item, float) and not math.isfinite(item):
-            raise bad_request("Numbers must be finite.", pointer=_pointer(parent, key))
+            raise StrictJSONError(
+                "Numbers must be finite.", pointer=_pointer(parent, key)
+            )
         elif isinstance(item, dict | list):
             if depth >= MAX_JSON_DEPTH:
-                raise bad_request(
+                raise StrictJSONError(
                     f"JSON nested deeper than {MAX_JSON_DEPTH} levels.",
                     pointer=_pointer(parent, key),
                 )
@@ -89,7 +89,7 @@ def check_value(value: object, pointer: str) -> None:
 
 def _check_text(text: str, parent: tuple[Any, ...] | None, key: str) -> None:
     if _UNSTORABLE.search(text) is not None:
-        raise bad_request(
+        raise StrictJSONError(
             "Text may not contain NUL (U+0000) or surrogates (U+D800 to U+DFFF).",
             pointer=_pointer(parent, key),
         )

@@ -18,12 +18,9 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from apps.core.availability import (
-    MESSAGE,
     RETRY_AFTER_SECONDS,
-    SERVICE_UNAVAILABLE,
     is_database_unavailable,
     log_unavailable,
-    unavailable_body,
 )
 
 __all__ = [
@@ -35,6 +32,17 @@ __all__ = [
     "log_unavailable",
     "unavailable_body",
 ]
+
+
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+MESSAGE = "The service is temporarily unavailable; retry shortly."
+
+
+def unavailable_body() -> dict[str, list[dict[str, object]]]:
+    """Return the JSON body of a 503: one GraphQL request error."""
+    return {
+        "errors": [{"message": MESSAGE, "extensions": {"code": SERVICE_UNAVAILABLE}}]
+    }
 
 
 class DatabaseAvailability(SchemaExtension):
