@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from ninja import Router, Schema
+from ninja import Router
 
 from apps.accounts.errors import TokenError
 from apps.core.availability import (
@@ -15,29 +15,9 @@ from apps.core.availability import (
 from apps.reports import snapshots
 from apps.reports.models import SalesReportSnapshot, SnapshotStatus
 from webhooks.auth import aviewer_for_request
+from webhooks.schemas import Refusal, ValidationRefusal
 
 router = Router(tags=["reports"])
-
-
-class ErrorDetail(Schema):
-    code: str
-    message: str
-
-
-class Refusal(Schema):
-    error: ErrorDetail
-
-
-class ValidationIssue(Schema):
-    type: str
-    loc: list[str | int]
-    msg: str
-
-
-class ValidationRefusal(Schema):
-    """Django Ninja's own answer to a path that does not parse (422)."""
-
-    detail: list[ValidationIssue]
 
 
 # The 200 is CSV, written by hand below, so Ninja cannot infer it: describe it
