@@ -74,7 +74,7 @@ class OrderQuery:
         before: Annotated[
             str | None, strawberry.argument(description=BEFORE_DESCRIPTION)
         ] = None,
-    ) -> OrderConnection:
+    ) -> OrderConnection | None:
         scope = "my-orders"
         window = window_from_args(
             first=first, last=last, after=after, before=before, scope=scope
@@ -113,7 +113,7 @@ class OrderQuery:
         before: Annotated[
             str | None, strawberry.argument(description=BEFORE_DESCRIPTION)
         ] = None,
-    ) -> OrderConnection:
+    ) -> OrderConnection | None:
         scope = "orders"
         window = window_from_args(
             first=first, last=last, after=after, before=before, scope=scope

@@ -126,10 +126,6 @@ class OrderErrorCodeEnum(Enum):
         OrderErrorCode.ILLEGAL_TRANSITION.value,
         description="The order's status does not allow this (e.g. cancelling a paid order).",
     )
-    NOT_PERMITTED = strawberry.enum_value(
-        OrderErrorCode.NOT_PERMITTED.value,
-        description="The signed-in user may not do this.",
-    )
     STOCK_BUSY = strawberry.enum_value(
         OrderErrorCode.STOCK_BUSY.value,
         description=(

@@ -40,7 +40,7 @@ class ReportQuery:
         group_by: GroupBy,
         currency: Currency = None,
         category: CategoryFilter = None,
-    ) -> SalesReport:
+    ) -> SalesReport | None:
         arguments = await report_arguments(
             info,
             start=from_,

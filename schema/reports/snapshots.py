@@ -41,7 +41,6 @@ class SnapshotStatusEnum(Enum):
 
 @strawberry.enum(name="ReportErrorCode", description="Why a report cannot be made.")
 class ReportErrorCodeEnum(Enum):
-    NOT_PERMITTED = strawberry.enum_value("NOT_PERMITTED", description="Not staff.")
     INVALID_RANGE = strawberry.enum_value(
         "INVALID_RANGE", description="`to` is before `from`."
     )
@@ -139,7 +138,7 @@ class ReportMutation:
         group_by: GroupBy,
         currency: Currency = None,
         category: CategoryFilter = None,
-    ) -> ReportGeneratePayload:
+    ) -> ReportGeneratePayload | None:
         arguments = await report_arguments(
             info,
             start=from_,

@@ -492,18 +492,25 @@ def test_is_authenticated_allows_a_bearer_user():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("who", ["anonymous_case", "customer_case"])
-def test_is_staff_denies_everyone_but_staff(who):
-    authorization = None
-    if who == "customer_case":
-        authorization = f"Bearer {signed_in(UserFactory.create()).access_token}"
+def test_is_staff_forbids_customers():
+    authorization = f"Bearer {signed_in(UserFactory.create()).access_token}"
 
     result = _run_gated("{ staffOnly }", authorization=authorization)
 
     assert result.data is None
     (error,) = result.errors
-    assert error.message == "Only staff may see this."
+    assert error.message == "Only staff may do this."
     assert error.extensions == {"code": "FORBIDDEN"}
+
+
+@pytest.mark.django_db
+def test_is_staff_asks_anonymous_callers_to_sign_in():
+    result = _run_gated("{ staffOnly }")
+
+    assert result.data is None
+    (error,) = result.errors
+    assert error.message == "Sign in first: send a bearer access token."
+    assert error.extensions == {"code": "UNAUTHENTICATED"}
 
 
 @pytest.mark.django_db

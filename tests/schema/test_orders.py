@@ -390,7 +390,7 @@ def test_customers_may_not_list_every_order(gql_client):
 
     body = post(gql_client, ORDERS, bearer=bearer)
 
-    assert body["data"] is None
+    assert body["data"] == {"orders": None}
     assert error_codes(body) == ["FORBIDDEN"]
 
 
@@ -401,7 +401,7 @@ def test_customers_may_not_list_every_order(gql_client):
         (CANCEL, {"id": gid("Order", 1)}, "UNAUTHENTICATED"),
         (ORDER, {"id": gid("Order", 1)}, "UNAUTHENTICATED"),
         (MY_ORDERS, {}, "UNAUTHENTICATED"),
-        (ORDERS, {}, "FORBIDDEN"),
+        (ORDERS, {}, "UNAUTHENTICATED"),
     ],
     ids=["create_case", "cancel_case", "order_case", "my_orders_case", "orders_case"],
 )
@@ -409,5 +409,5 @@ def test_anonymous_requests_are_denied(gql_client, query, variables, code):
     body = post(gql_client, query, variables)
 
     assert error_codes(body) == [code]
-    assert body["data"] in (None, {"order": None})
+    assert list(body["data"].values()) == [None]
     assert not models.Order.objects.exists()
