@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import pytest
 from django.test import override_settings
-from graphql import GraphQLEnumType
 
 from apps.core.idempotency import IdempotencyErrorCode
 from apps.orders.errors import OrderErrorCode
-from schema.api import schema
 from schema.core.error_codes import GENERATED, documented
-
-GRAPHQL_SCHEMA = schema._schema
-
-
-def _enum(name: str) -> GraphQLEnumType:
-    graphql_type = GRAPHQL_SCHEMA.type_map[name]
-    assert isinstance(graphql_type, GraphQLEnumType)
-    return graphql_type
+from tests.support.schema_walk import GRAPHQL_SCHEMA
+from tests.support.schema_walk import schema_enum as _enum
 
 
 def test_every_payload_error_code_enum_is_generated_from_the_domain():
     code_enums = {
-        graphql_type.fields["code"].type.of_type.name  # type: ignore[attr-defined]
+        graphql_type.fields["code"].type.of_type.name
         for name, graphql_type in GRAPHQL_SCHEMA.type_map.items()
         if name.endswith("Error") and hasattr(graphql_type, "fields")
     }

@@ -15,21 +15,19 @@ from graphql import (
     GraphQLInputType,
     GraphQLList,
     GraphQLNonNull,
-    GraphQLObjectType,
     GraphQLScalarType,
     Undefined,
     get_named_type,
 )
 from strawberry.permission import PermissionExtension
 
-from schema.api import schema
 from schema.core.permissions import IsAuthenticated, IsStaff
 from tests.factories.accounts import UserFactory
 from tests.support.graphql import error_codes, post, token
+from tests.support.schema_walk import GRAPHQL_SCHEMA, object_fields, schema_field
 
 pytestmark = pytest.mark.django_db
 
-GRAPHQL_SCHEMA = schema._schema
 SIGNED_IN = "signed-in"
 STAFF = "staff"
 PUBLIC = "public"
@@ -86,25 +84,12 @@ def _gate(field: GraphQLField) -> str:
 
 
 def _gates() -> dict[str, str]:
-    """Every field of every object type that carries a permission class."""
-    found = {}
-    for type_name, graphql_type in GRAPHQL_SCHEMA.type_map.items():
-        if type_name.startswith("__") or not isinstance(
-            graphql_type, GraphQLObjectType
-        ):
-            continue
-        for name, field in graphql_type.fields.items():
-            gate = _gate(field)
-            if gate != PUBLIC or type_name in {"Query", "Mutation"}:
-                found[f"{type_name}.{name}"] = gate
-    return found
-
-
-def _root_field(type_name: str, name: str) -> GraphQLField:
-    root = GRAPHQL_SCHEMA.type_map[type_name]
-    assert isinstance(root, GraphQLObjectType)
-    field: GraphQLField = root.fields[name]
-    return field
+    """Every field that carries a permission class, and every root field."""
+    return {
+        path: _gate(field)
+        for path, field in object_fields()
+        if _gate(field) != PUBLIC or path.split(".")[0] in {"Query", "Mutation"}
+    }
 
 
 def _literal(graphql_type: GraphQLInputType) -> str:
@@ -131,7 +116,7 @@ def document(path: str) -> tuple[str, str]:
     """Return a minimal valid operation calling the root field `path`."""
     type_name, name = path.split(".")
     operation = "mutation" if type_name == "Mutation" else "query"
-    field = _root_field(type_name, name)
+    field = schema_field(path)
     arguments = ", ".join(
         f"{arg_name}: {_literal(arg.type)}"
         for arg_name, arg in field.args.items()
@@ -152,8 +137,7 @@ def test_every_field_has_a_stated_gate_and_the_schema_applies_it():
 
 @pytest.mark.parametrize("path", _gated(SIGNED_IN, STAFF))
 def test_gated_fields_are_nullable_so_a_refusal_nulls_only_that_field(path):
-    type_name, name = path.split(".")
-    field = _root_field(type_name, name)
+    field = schema_field(path)
 
     assert not isinstance(field.type, GraphQLNonNull)
 
