@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -19,7 +18,7 @@ from apps.accounts import tokens
 from schema.context import Context, Info
 from schema.core.permissions import IsAuthenticated, IsStaff
 from tests.factories.accounts import PASSWORD, UserFactory, signed_in
-from tests.support.graphql import GRAPHQL_URL, JSON, error_codes, gql
+from tests.support.graphql import GRAPHQL_URL, error_codes, gql, request
 from tests.support.queries import assert_num_queries
 
 REGISTER = """
@@ -72,15 +71,7 @@ def post(
     headers: dict[str, str] | None = None,
 ) -> tuple[int, dict[str, Any]]:
     """POST to /graphql/ with optional Authorization; return status and body."""
-    all_headers = {"Accept": JSON, **(headers or {})}
-    if bearer is not None:
-        all_headers["Authorization"] = f"Bearer {bearer}"
-    response = client.post(
-        GRAPHQL_URL,
-        data=json.dumps({"query": query, "variables": variables or {}}),
-        content_type=JSON,
-        headers=all_headers,
-    )
+    response = request(client, query, variables, bearer=bearer, headers=headers)
     return response.status_code, response.json()
 
 

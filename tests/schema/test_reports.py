@@ -15,7 +15,7 @@ from tests.factories.accounts import UserFactory
 from tests.factories.catalog import ProductFactory, stocked_variant
 from tests.factories.orders import placed_order
 from tests.factories.payments import payment_for
-from tests.schema.test_orders import post, token
+from tests.support.graphql import post, token
 from tests.support.queries import assert_num_queries
 
 pytestmark = pytest.mark.django_db
