@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Any
 
 import strawberry
+from django.conf import settings
 from strawberry import relay
 
 from apps.catalog.stock import StockErrorCode
@@ -135,7 +136,9 @@ class OrderLine:
     def colour(self, root: strawberry.Parent[PricedLine]) -> str:
         return root.row.colour
 
-    @strawberry.field(description="Units ordered (1 to 50).")
+    @strawberry.field(
+        description=f"Units ordered (1 to {settings.ORDERS_MAX_UNITS_PER_LINE})."
+    )
     def quantity(self, root: strawberry.Parent[PricedLine]) -> int:
         return root.row.quantity
 
