@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from apps.core.errors import DomainError
+from apps.core.errors import DomainError, describe
 
 
 class AccountErrorCode(StrEnum):
@@ -17,6 +17,42 @@ class AccountErrorCode(StrEnum):
     TOKEN_REUSED = "TOKEN_REUSED"  # noqa: S105 (a code, not a secret)
     ALREADY_VERIFIED = "ALREADY_VERIFIED"
     USER_NOT_FOUND = "USER_NOT_FOUND"
+
+
+describe(
+    AccountErrorCode,
+    {
+        AccountErrorCode.INVALID_EMAIL: "The email address is not valid.",
+        AccountErrorCode.FULL_NAME_TOO_LONG: (
+            "The full name is longer than 200 characters."
+        ),
+        AccountErrorCode.EMAIL_TAKEN: (
+            "An account with this email (in any case) already exists."
+        ),
+        AccountErrorCode.PASSWORD_INVALID: (
+            "The password fails a password rule (too short, too common, all "
+            "digits, too like the email); the message lists which."
+        ),
+        AccountErrorCode.INVALID_CREDENTIALS: (
+            "Wrong email or password. Deliberately the same for an unknown "
+            "email, a wrong password and a deactivated account."
+        ),
+        AccountErrorCode.THROTTLED: (
+            "Too many failed sign-ins from this address (for this email); the "
+            "message says after how many seconds to try again."
+        ),
+        AccountErrorCode.INVALID_TOKEN: (
+            "The token is unknown, malformed, revoked, or already used."
+        ),
+        AccountErrorCode.TOKEN_EXPIRED: "The token was valid but has expired.",
+        AccountErrorCode.TOKEN_REUSED: (
+            "The refresh token had already been exchanged: the whole session "
+            "(every token from that sign-in) is now revoked. Sign in again."
+        ),
+        AccountErrorCode.ALREADY_VERIFIED: "The email address is already verified.",
+        AccountErrorCode.USER_NOT_FOUND: "No active account has this ID.",
+    },
+)
 
 
 class AccountError(DomainError):

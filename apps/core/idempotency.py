@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from apps.core.errors import DomainError
+from apps.core.errors import DomainError, describe
 from apps.core.models import IdempotencyRecord
 
 type JSONObject = dict[str, Any]
@@ -37,6 +37,19 @@ KEY_MAX_LENGTH = 255
 class IdempotencyErrorCode(StrEnum):
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
     INVALID_IDEMPOTENCY_KEY = "INVALID_IDEMPOTENCY_KEY"
+
+
+describe(
+    IdempotencyErrorCode,
+    {
+        IdempotencyErrorCode.IDEMPOTENCY_KEY_REUSED: (
+            "The idempotency key was already used for a different request."
+        ),
+        IdempotencyErrorCode.INVALID_IDEMPOTENCY_KEY: (
+            f"The idempotency key is empty or longer than {KEY_MAX_LENGTH} characters."
+        ),
+    },
+)
 
 
 class IdempotencyError(DomainError):

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from apps.core.errors import DomainError
+from apps.core.errors import DomainError, describe
 
 
 class OrderErrorCode(StrEnum):
@@ -25,6 +25,52 @@ class OrderErrorCode(StrEnum):
     ILLEGAL_TRANSITION = "ILLEGAL_TRANSITION"
     NOT_PERMITTED = "NOT_PERMITTED"
     STOCK_BUSY = "STOCK_BUSY"
+
+
+describe(
+    OrderErrorCode,
+    {
+        OrderErrorCode.EMPTY_ORDER: "The order has no lines.",
+        OrderErrorCode.INVALID_QUANTITY: "A line's quantity is below 1.",
+        OrderErrorCode.DUPLICATE_LINE: (
+            "A variant already appears on an earlier line."
+        ),
+        OrderErrorCode.UNKNOWN_VARIANT: "No variant has this ID.",
+        OrderErrorCode.NOT_PUBLISHED: "The variant's product is not for sale.",
+        OrderErrorCode.INSUFFICIENT_STOCK: (
+            "Fewer units are available than asked; the message says how many."
+        ),
+        OrderErrorCode.MIXED_CURRENCY: (
+            "The products are sold in different currencies."
+        ),
+        OrderErrorCode.INVALID_ADDRESS: (
+            "A shipping address field is blank, too long, or (country) not an "
+            "ISO 3166-1 alpha-2 code."
+        ),
+        OrderErrorCode.LINE_LIMIT_EXCEEDED: (
+            "A line asks for more than {ORDERS_MAX_UNITS_PER_LINE} units."
+        ),
+        OrderErrorCode.OPEN_UNITS_LIMIT_EXCEEDED: (
+            "The customer's unpaid, unexpired orders would hold more than "
+            "{ORDERS_MAX_OPEN_UNITS_PER_CUSTOMER} units."
+        ),
+        OrderErrorCode.CUSTOMER_NOT_FOUND: "The signed-in account is no longer active.",
+        OrderErrorCode.ORDER_NOT_FOUND: (
+            "No order has this ID, or it belongs to another customer (the two "
+            "are indistinguishable)."
+        ),
+        OrderErrorCode.ILLEGAL_TRANSITION: (
+            "The order's status does not allow this (e.g. cancelling a paid order)."
+        ),
+        OrderErrorCode.NOT_PERMITTED: (
+            "The viewer may not do this (an interface answers FORBIDDEN)."
+        ),
+        OrderErrorCode.STOCK_BUSY: (
+            "The items are locked by other orders right now; nothing was written "
+            "and the same request (same idempotency key) may be retried."
+        ),
+    },
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

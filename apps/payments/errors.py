@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from apps.core.errors import DomainError
+from apps.core.errors import DomainError, describe
 
 
 class PaymentErrorCode(StrEnum):
@@ -14,6 +14,27 @@ class PaymentErrorCode(StrEnum):
     ORDER_NOT_PAYABLE = "ORDER_NOT_PAYABLE"
     PROVIDER_UNAVAILABLE = "PROVIDER_UNAVAILABLE"
     PAYMENT_NOT_FOUND = "PAYMENT_NOT_FOUND"
+
+
+describe(
+    PaymentErrorCode,
+    {
+        PaymentErrorCode.INVALID_SIGNATURE: (
+            "A webhook's signature is bad, missing or stale."
+        ),
+        PaymentErrorCode.INVALID_PAYLOAD: "A signed webhook's body cannot be read.",
+        PaymentErrorCode.ORDER_NOT_FOUND: (
+            "No order has this ID, or it is another customer's."
+        ),
+        PaymentErrorCode.ORDER_NOT_PAYABLE: (
+            "The order is not awaiting payment, or its payment window closed."
+        ),
+        PaymentErrorCode.PROVIDER_UNAVAILABLE: (
+            "The provider did not answer; retry shortly (same idempotencyKey)."
+        ),
+        PaymentErrorCode.PAYMENT_NOT_FOUND: "No payment has this ID.",
+    },
+)
 
 
 class SignatureError(DomainError):

@@ -23,8 +23,11 @@ from django.db.models import F, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 
 from apps.accounts.models import User
-from apps.core.errors import DomainError
 from apps.core.money import CURRENCIES, quantize_money
+
+# Re-exported: callers catch report.ReportError.
+from apps.reports.errors import ReportError as ReportError
+from apps.reports.errors import ReportErrorCode
 from apps.reports.models import DailyCategorySales, DailySales, DailyVariantSales
 
 MAX_RANGE_DAYS = 2 * 366
@@ -38,18 +41,6 @@ class Grouping(StrEnum):
     DAY = "DAY"
     WEEK = "WEEK"
     MONTH = "MONTH"
-
-
-class ReportErrorCode(StrEnum):
-    NOT_PERMITTED = "NOT_PERMITTED"
-    INVALID_RANGE = "INVALID_RANGE"
-    RANGE_TOO_LONG = "RANGE_TOO_LONG"
-    TOO_MANY_BUCKETS = "TOO_MANY_BUCKETS"
-    UNKNOWN_CURRENCY = "UNKNOWN_CURRENCY"
-
-
-class ReportError(DomainError):
-    """A report that cannot be made as asked."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

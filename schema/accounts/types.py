@@ -12,74 +12,20 @@ from apps.accounts import models
 from apps.accounts.errors import AccountErrorCode
 from apps.accounts.services import TokenPair
 from apps.core.idempotency import IdempotencyErrorCode
+from schema.core.error_codes import error_code_enum
 from schema.core.user_errors import UserError
 
 
-@strawberry.enum(
+@error_code_enum(
+    AccountErrorCode,
+    IdempotencyErrorCode,
     name="AccountErrorCode",
     description="Why an account or token mutation failed.",
+    # Raised only by the verification email task, never by a mutation.
+    exclude={AccountErrorCode.USER_NOT_FOUND},
 )
 class AccountErrorCodeEnum(Enum):
-    INVALID_EMAIL = strawberry.enum_value(
-        AccountErrorCode.INVALID_EMAIL.value,
-        description="The email address is not valid.",
-    )
-    FULL_NAME_TOO_LONG = strawberry.enum_value(
-        AccountErrorCode.FULL_NAME_TOO_LONG.value,
-        description="The full name is longer than 200 characters.",
-    )
-    EMAIL_TAKEN = strawberry.enum_value(
-        AccountErrorCode.EMAIL_TAKEN.value,
-        description="An account with this email (in any case) already exists.",
-    )
-    PASSWORD_INVALID = strawberry.enum_value(
-        AccountErrorCode.PASSWORD_INVALID.value,
-        description=(
-            "The password fails a password rule (too short, too common, all "
-            "digits, too like the email); the message lists which."
-        ),
-    )
-    INVALID_CREDENTIALS = strawberry.enum_value(
-        AccountErrorCode.INVALID_CREDENTIALS.value,
-        description=(
-            "Wrong email or password. Deliberately the same for an unknown "
-            "email, a wrong password and a deactivated account."
-        ),
-    )
-    THROTTLED = strawberry.enum_value(
-        AccountErrorCode.THROTTLED.value,
-        description=(
-            "Too many failed sign-ins from this address (for this email); the "
-            "message says after how many seconds to try again."
-        ),
-    )
-    INVALID_TOKEN = strawberry.enum_value(
-        AccountErrorCode.INVALID_TOKEN.value,
-        description="The token is unknown, malformed, revoked, or already used.",
-    )
-    TOKEN_EXPIRED = strawberry.enum_value(
-        AccountErrorCode.TOKEN_EXPIRED.value,
-        description="The token was valid but has expired.",
-    )
-    TOKEN_REUSED = strawberry.enum_value(
-        AccountErrorCode.TOKEN_REUSED.value,
-        description=(
-            "The refresh token had already been exchanged: the whole session "
-            "(every token from that sign-in) is now revoked. Sign in again."
-        ),
-    )
-    ALREADY_VERIFIED = strawberry.enum_value(
-        AccountErrorCode.ALREADY_VERIFIED.value,
-        description="The email address is already verified.",
-    )
-    IDEMPOTENCY_KEY_REUSED = strawberry.enum_value(
-        IdempotencyErrorCode.IDEMPOTENCY_KEY_REUSED.value,
-        description="The idempotency key was already used for a different request.",
-    )
-    INVALID_IDEMPOTENCY_KEY = strawberry.enum_value(
-        IdempotencyErrorCode.INVALID_IDEMPOTENCY_KEY.value,
-        description="The idempotency key is empty or longer than 255 characters.",
-    )
+    pass
 
 
 @strawberry.type(

@@ -6,7 +6,7 @@ import strawberry
 from strawberry import relay
 
 from apps.catalog.errors import CatalogFilterError
-from apps.catalog.filters import ProductFilter
+from apps.catalog.filters import MAX_OPTION_VALUES, MAX_SEARCH_LENGTH, ProductFilter
 from schema.core.errors import from_domain
 from schema.core.ids import decode_global_id
 
@@ -25,7 +25,8 @@ class ProductFilterInput:
     search: str | None = strawberry.field(
         default=None,
         description=(
-            "Text in the name, brand or description, any case (at most 100 characters)."
+            "Text in the name, brand or description, any case (at most "
+            f"{MAX_SEARCH_LENGTH} characters)."
         ),
     )
     price_min: Decimal | None = strawberry.field(
@@ -37,10 +38,12 @@ class ProductFilterInput:
         description="Highest base price, inclusive; must not be below `priceMin`.",
     )
     sizes: list[str] | None = strawberry.field(
-        default=None, description="Any of these sizes, exact labels (at most 50)."
+        default=None,
+        description=f"Any of these sizes, exact labels (at most {MAX_OPTION_VALUES}).",
     )
     colours: list[str] | None = strawberry.field(
-        default=None, description="Any of these colours, exact labels (at most 50)."
+        default=None,
+        description=f"Any of these colours, exact labels (at most {MAX_OPTION_VALUES}).",
     )
     in_stock: bool | None = strawberry.field(
         default=None, description="When true, only variants with units available count."

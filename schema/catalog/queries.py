@@ -22,11 +22,8 @@ from schema.context import Info
 from schema.core.errors import InputErrorCode, from_domain, input_error
 from schema.core.ids import decode_global_id
 from schema.core.pagination import (
-    AFTER_DESCRIPTION,
-    BEFORE_DESCRIPTION,
-    FIRST_DESCRIPTION,
-    LAST_DESCRIPTION,
-    window_from_args,
+    ConnectionArguments,
+    PageArguments,
 )
 
 
@@ -80,30 +77,18 @@ class CatalogQuery:
         return await selectors.acategory_by_slug(slug=slug)  # type: ignore[return-value]
 
     @strawberry.field(
-        description="Categories by name, then ID. Page size at most 100, 20 by default."
+        description="Categories by name, then ID.",
+        extensions=[ConnectionArguments()],
     )
     async def categories(
         self,
+        paging: PageArguments,
         top_level_only: Annotated[
             bool, strawberry.argument(description="Only categories without a parent.")
         ] = False,
-        first: Annotated[
-            int | None, strawberry.argument(description=FIRST_DESCRIPTION)
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description=AFTER_DESCRIPTION)
-        ] = None,
-        last: Annotated[
-            int | None, strawberry.argument(description=LAST_DESCRIPTION)
-        ] = None,
-        before: Annotated[
-            str | None, strawberry.argument(description=BEFORE_DESCRIPTION)
-        ] = None,
     ) -> CategoryConnection:
         scope = "categories"
-        window = window_from_args(
-            first=first, last=last, after=after, before=before, scope=scope
-        )
+        window = paging.window(scope=scope)
         try:
             page = await selectors.acategory_page(
                 top_level_only=top_level_only, window=window
@@ -119,13 +104,15 @@ class CatalogQuery:
 
     @strawberry.field(
         description=(
-            "Published products matching `filter`, in `sort` order. Page size at most "
-            "100, 20 by default; cursors are valid for the same sort order."
-        )
+            "Published products matching `filter`, in `sort` order; cursors are "
+            "valid for the same sort order."
+        ),
+        extensions=[ConnectionArguments()],
     )
     async def products(
         self,
         info: Info,
+        paging: PageArguments,
         filter: Annotated[
             ProductFilterInput | None,
             strawberry.argument(description="Conditions on products."),
@@ -133,25 +120,11 @@ class CatalogQuery:
         sort: Annotated[
             ProductSortEnum, strawberry.argument(description="Order of the products.")
         ] = ProductSortEnum.NAME_ASC,
-        first: Annotated[
-            int | None, strawberry.argument(description=FIRST_DESCRIPTION)
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description=AFTER_DESCRIPTION)
-        ] = None,
-        last: Annotated[
-            int | None, strawberry.argument(description=LAST_DESCRIPTION)
-        ] = None,
-        before: Annotated[
-            str | None, strawberry.argument(description=BEFORE_DESCRIPTION)
-        ] = None,
     ) -> ProductConnection:
         filters = filter.to_domain() if filter is not None else ProductFilter()
         order = sort.to_domain()
         scope = f"products:{order}"
-        window = window_from_args(
-            first=first, last=last, after=after, before=before, scope=scope
-        )
+        window = paging.window(scope=scope)
         search = selectors.ProductSearch(filters)
         try:
             page = await search.apage(sort=order, window=window)

@@ -19,13 +19,10 @@ from schema.context import Info
 from schema.core.ids import parse_pk
 from schema.core.money import Money
 from schema.core.pagination import (
-    AFTER_DESCRIPTION,
-    BEFORE_DESCRIPTION,
-    FIRST_DESCRIPTION,
-    LAST_DESCRIPTION,
+    ConnectionArguments,
+    PageArguments,
     encode_cursor,
     page_info,
-    window_from_args,
 )
 
 
@@ -220,35 +217,22 @@ class Category(relay.Node):
     @strawberry.field(
         description=(
             "Published products filed directly under this category (not its "
-            "subcategories; use `products(filter: {category})` for those). "
-            "Page size at most 100, 20 by default."
-        )
+            "subcategories; use `products(filter: {category})` for those)."
+        ),
+        extensions=[ConnectionArguments()],
     )
     async def products(
         self,
         root: strawberry.Parent[CategoryRow],
         info: Info,
+        paging: PageArguments,
         sort: Annotated[
             ProductSortEnum, strawberry.argument(description="Order of the products.")
         ] = ProductSortEnum.NAME_ASC,
-        first: Annotated[
-            int | None, strawberry.argument(description=FIRST_DESCRIPTION)
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description=AFTER_DESCRIPTION)
-        ] = None,
-        last: Annotated[
-            int | None, strawberry.argument(description=LAST_DESCRIPTION)
-        ] = None,
-        before: Annotated[
-            str | None, strawberry.argument(description=BEFORE_DESCRIPTION)
-        ] = None,
     ) -> CategoryProductConnection:
         order = sort.to_domain()
         scope = f"category-products:{order}"
-        window = window_from_args(
-            first=first, last=last, after=after, before=before, scope=scope
-        )
+        window = paging.window(scope=scope)
         page = await info.context.loaders.products_by_category_id.load(
             (root.id, order, window)
         )

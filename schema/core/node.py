@@ -43,7 +43,7 @@ class NodeQuery:
 
     @strawberry.field(
         description=(
-            "Objects by global ID, in the order asked (at most 100); null for each "
+            f"Objects by global ID, in the order asked (at most {MAX_NODES}); null for each "
             "that does not exist."
         )
     )

@@ -5,18 +5,117 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from strawberry import relay
+from strawberry.annotation import StrawberryAnnotation
+from strawberry.extensions import FieldExtension
+from strawberry.types.arguments import StrawberryArgument
+from strawberry.types.field import StrawberryField
 
 from apps.core.pagination import Page, Position, Window
+from schema.context import Info
 from schema.core.errors import InputErrorCode, input_error
 
-FIRST_DESCRIPTION = "Return at most this many items from the start (0 to 100)."
-LAST_DESCRIPTION = "Return at most this many items from the end (0 to 100)."
 AFTER_DESCRIPTION = "Return items after this cursor (an `endCursor` of this query)."
 BEFORE_DESCRIPTION = "Return items before this cursor (a `startCursor` of this query)."
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageArguments:
+    """A connection's first/after/last/before, as the client sent them."""
+
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+    def window(self, *, scope: str) -> Window:
+        """Return the validated Window; `scope` names the list and its order.
+
+        Raises:
+            GraphQLError: see `window_from_args`.
+        """
+        return window_from_args(
+            first=self.first,
+            last=self.last,
+            after=self.after,
+            before=self.before,
+            scope=scope,
+        )
+
+
+class ConnectionArguments(FieldExtension):
+    """Give a field the four Relay arguments and its resolver `paging`.
+
+    The one place the paginated fields get first/after/last/before, their
+    descriptions (limits read from settings when the schema is built) and
+    the "Page size ..." sentence of the field's description. The resolver
+    declares `paging: PageArguments` and calls `paging.window(scope=...)`.
+    """
+
+    def apply(self, field: StrawberryField) -> None:
+        cap = settings.GRAPHQL_MAX_PAGE_SIZE
+        default = settings.GRAPHQL_DEFAULT_PAGE_SIZE
+        field.arguments = [
+            *(
+                argument
+                for argument in field.arguments
+                if argument.python_name != "paging"
+            ),
+            _argument(
+                "first",
+                int,
+                f"Return at most this many items from the start (0 to {cap}).",
+            ),
+            _argument("after", str, AFTER_DESCRIPTION),
+            _argument(
+                "last",
+                int,
+                f"Return at most this many items from the end (0 to {cap}).",
+            ),
+            _argument("before", str, BEFORE_DESCRIPTION),
+        ]
+        field.description = (
+            f"{field.description} Page size at most {cap}, {default} by default."
+        )
+
+    def resolve(
+        self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any
+    ) -> Any:
+        return next_(source, info, paging=_paging(kwargs), **kwargs)
+
+    async def resolve_async(
+        self,
+        next_: Callable[..., Awaitable[Any]],
+        source: Any,
+        info: Info,
+        **kwargs: Any,
+    ) -> Any:
+        return await next_(source, info, paging=_paging(kwargs), **kwargs)
+
+
+def _argument(name: str, python_type: type, description: str) -> StrawberryArgument:
+    return StrawberryArgument(
+        python_name=name,
+        graphql_name=None,
+        type_annotation=StrawberryAnnotation(python_type | None),
+        description=description,
+        default=None,
+    )
+
+
+def _paging(kwargs: dict[str, Any]) -> PageArguments:
+    """Take the four arguments out of `kwargs` (the resolver does not declare them)."""
+    return PageArguments(
+        first=kwargs.pop("first", None),
+        after=kwargs.pop("after", None),
+        last=kwargs.pop("last", None),
+        before=kwargs.pop("before", None),
+    )
 
 
 def encode_cursor(position: Position, *, scope: str) -> str:

@@ -7,13 +7,18 @@ fields and a precise `code` enum clients can switch on exhaustively.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Generic, TypeVar
 
 import strawberry
 
-from apps.core.errors import DomainError
+from schema.core.errors import (
+    Problem,
+    from_domain,
+    graphql_field,
+    is_permission_error,
+)
 
 Code = TypeVar("Code", bound=Enum)
 
@@ -37,16 +42,22 @@ class UserError(Generic[Code]):  # noqa: UP046
 
 
 def user_error_from[E](
-    error: DomainError, *, error_type: Callable[..., E], codes: type[Enum]
+    error: Problem,
+    *,
+    error_type: Callable[..., E],
+    codes: type[Enum],
+    renamed: Mapping[str, str | None] | None = None,
 ) -> E:
-    """Return `error` as an `error_type`, its code mapped into `codes` by value."""
+    """Return `error` as an `error_type`, its code mapped into `codes` by value.
+
+    Raises:
+        GraphQLError: FORBIDDEN when the service refused the viewer: a
+            permission refusal is never a payload error (docs/graphql.md).
+    """
+    if is_permission_error(error):
+        raise from_domain(error)
     return error_type(
-        field=_camel(error.field) if error.field else None,
+        field=graphql_field(error.field, renamed=renamed),
         code=codes(str(error.code)),
         message=error.message,
     )
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from django.conf import settings
 from strawberry import relay
 
 from schema.orders.types import OrderStatusEnum
@@ -13,7 +14,9 @@ class OrderLineInput:
     variant_id: relay.GlobalID = strawberry.field(
         description="A ProductVariant ID; at most one line per variant."
     )
-    quantity: int = strawberry.field(description="Units to order, 1 to 50.")
+    quantity: int = strawberry.field(
+        description=f"Units to order, 1 to {settings.ORDERS_MAX_UNITS_PER_LINE}."
+    )
 
 
 @strawberry.input(description="Where to ship an order.")

@@ -16,6 +16,7 @@ from apps.orders.errors import OrderValidationError
 from schema.context import Info
 from schema.core.ids import decode_global_id
 from schema.core.permissions import IsAuthenticated
+from schema.core.user_errors import user_error_from
 from schema.orders.inputs import OrderCreateInput
 from schema.orders.types import (
     Order,
@@ -30,22 +31,6 @@ _ERRORS = "Empty when the mutation succeeded."
 _RENAMED = {"order_id": "id", "customer_id": None}
 
 
-def graphql_field(path: str | None) -> str | None:
-    """Return a service field path (`lines.2.variant_id`) as input names."""
-    if path is None:
-        return None
-    head, _, rest = path.partition(".")
-    if head in _RENAMED:
-        renamed = _RENAMED[head]
-        return None if renamed is None else ".".join(filter(None, [renamed, rest]))
-    return ".".join(_camel(segment) for segment in path.split("."))
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 def order_errors(error: DomainError) -> list[OrderError]:
     """Return every problem in `error` as an OrderError, in input order."""
     details = (
@@ -54,10 +39,8 @@ def order_errors(error: DomainError) -> list[OrderError]:
         else [error]  # a single DomainError has the same three attributes
     )
     return [
-        OrderError(
-            field=graphql_field(detail.field),
-            code=OrderErrorCodeEnum(str(detail.code)),
-            message=detail.message,
+        user_error_from(
+            detail, error_type=OrderError, codes=OrderErrorCodeEnum, renamed=_RENAMED
         )
         for detail in details
     ]
@@ -125,7 +108,7 @@ class OrderMutation:
         input: Annotated[
             OrderCreateInput, strawberry.argument(description="The new order.")
         ],
-    ) -> OrderCreatePayload:
+    ) -> OrderCreatePayload | None:
         lines = [
             services.LineInput(
                 variant_id=decode_global_id(
@@ -176,7 +159,7 @@ class OrderMutation:
                 description="Optional, 1 to 255 characters; makes retries safe."
             ),
         ] = None,
-    ) -> OrderCancelPayload:
+    ) -> OrderCancelPayload | None:
         order_id = decode_global_id(id, expected="Order", field="id")
         user = await info.context.auser()
         assert user.pk is not None  # IsAuthenticated let only users through

@@ -12,11 +12,8 @@ from schema.context import Info
 from schema.core.errors import from_domain
 from schema.core.ids import decode_global_id
 from schema.core.pagination import (
-    AFTER_DESCRIPTION,
-    BEFORE_DESCRIPTION,
-    FIRST_DESCRIPTION,
-    LAST_DESCRIPTION,
-    window_from_args,
+    ConnectionArguments,
+    PageArguments,
 )
 from schema.core.permissions import IsAuthenticated, IsStaff
 from schema.orders.inputs import OrderFilterInput
@@ -26,8 +23,6 @@ from schema.orders.types import (
     OrderStatusEnum,
     prefetch_order_relations,
 )
-
-_PAGE = "Page size at most 100, 20 by default."
 
 
 @strawberry.type
@@ -52,33 +47,21 @@ class OrderQuery:
         return row  # type: ignore[return-value]
 
     @strawberry.field(
-        description=f"The signed-in customer's orders, newest first. {_PAGE}",
+        description="The signed-in customer's orders, newest first.",
         permission_classes=[IsAuthenticated],
+        extensions=[ConnectionArguments()],
     )
     async def my_orders(
         self,
         info: Info,
+        paging: PageArguments,
         status: Annotated[
             OrderStatusEnum | None,
             strawberry.argument(description="Only orders in this status."),
         ] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description=FIRST_DESCRIPTION)
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description=AFTER_DESCRIPTION)
-        ] = None,
-        last: Annotated[
-            int | None, strawberry.argument(description=LAST_DESCRIPTION)
-        ] = None,
-        before: Annotated[
-            str | None, strawberry.argument(description=BEFORE_DESCRIPTION)
-        ] = None,
-    ) -> OrderConnection:
+    ) -> OrderConnection | None:
         scope = "my-orders"
-        window = window_from_args(
-            first=first, last=last, after=after, before=before, scope=scope
-        )
+        window = paging.window(scope=scope)
         try:
             page = await selectors.aorders_for_customer(
                 viewer=await info.context.auser(),
@@ -91,33 +74,21 @@ class OrderQuery:
         return connection_of(page, scope=scope, cls=OrderConnection)  # type: ignore[no-any-return]
 
     @strawberry.field(
-        description=f"Every customer's orders, newest first; staff only. {_PAGE}",
+        description="Every customer's orders, newest first; staff only.",
         permission_classes=[IsStaff],
+        extensions=[ConnectionArguments()],
     )
     async def orders(
         self,
         info: Info,
+        paging: PageArguments,
         filter: Annotated[
             OrderFilterInput | None,
             strawberry.argument(description="Conditions on orders."),
         ] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description=FIRST_DESCRIPTION)
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description=AFTER_DESCRIPTION)
-        ] = None,
-        last: Annotated[
-            int | None, strawberry.argument(description=LAST_DESCRIPTION)
-        ] = None,
-        before: Annotated[
-            str | None, strawberry.argument(description=BEFORE_DESCRIPTION)
-        ] = None,
-    ) -> OrderConnection:
+    ) -> OrderConnection | None:
         scope = "orders"
-        window = window_from_args(
-            first=first, last=last, after=after, before=before, scope=scope
-        )
+        window = paging.window(scope=scope)
         filter = filter or OrderFilterInput()
         customer_id = (
             decode_global_id(filter.customer, expected="User", field="filter.customer")

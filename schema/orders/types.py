@@ -8,8 +8,10 @@ from enum import Enum
 from typing import Any
 
 import strawberry
+from django.conf import settings
 from strawberry import relay
 
+from apps.catalog.stock import StockErrorCode
 from apps.core.idempotency import IdempotencyErrorCode
 from apps.orders import models
 from apps.orders.errors import OrderErrorCode
@@ -18,6 +20,7 @@ from apps.orders.selectors import ORDER_COLUMNS
 from apps.orders.status import OrderStatus
 from schema.catalog.types import ProductVariant
 from schema.context import Info
+from schema.core.error_codes import error_code_enum
 from schema.core.ids import parse_pk
 from schema.core.money import Money
 from schema.core.selection import selected_fields
@@ -62,89 +65,15 @@ def _status(value: str) -> OrderStatusEnum:
     return OrderStatusEnum(value)
 
 
-@strawberry.enum(
+@error_code_enum(
+    OrderErrorCode,
+    StockErrorCode,
+    IdempotencyErrorCode,
     name="OrderErrorCode",
     description="Why an order mutation failed.",
 )
 class OrderErrorCodeEnum(Enum):
-    EMPTY_ORDER = strawberry.enum_value(
-        OrderErrorCode.EMPTY_ORDER.value, description="The order has no lines."
-    )
-    INVALID_QUANTITY = strawberry.enum_value(
-        OrderErrorCode.INVALID_QUANTITY.value,
-        description="A line's quantity is below 1.",
-    )
-    DUPLICATE_LINE = strawberry.enum_value(
-        OrderErrorCode.DUPLICATE_LINE.value,
-        description="A variant already appears on an earlier line.",
-    )
-    UNKNOWN_VARIANT = strawberry.enum_value(
-        OrderErrorCode.UNKNOWN_VARIANT.value,
-        description="No variant has this ID.",
-    )
-    NOT_PUBLISHED = strawberry.enum_value(
-        OrderErrorCode.NOT_PUBLISHED.value,
-        description="The variant's product is not for sale.",
-    )
-    INSUFFICIENT_STOCK = strawberry.enum_value(
-        OrderErrorCode.INSUFFICIENT_STOCK.value,
-        description="Fewer units are available than asked; the message says how many.",
-    )
-    MIXED_CURRENCY = strawberry.enum_value(
-        OrderErrorCode.MIXED_CURRENCY.value,
-        description="The products are sold in different currencies.",
-    )
-    INVALID_ADDRESS = strawberry.enum_value(
-        OrderErrorCode.INVALID_ADDRESS.value,
-        description=(
-            "A shipping address field is blank, too long, or (country) not an "
-            "ISO 3166-1 alpha-2 code."
-        ),
-    )
-    LINE_LIMIT_EXCEEDED = strawberry.enum_value(
-        OrderErrorCode.LINE_LIMIT_EXCEEDED.value,
-        description="A line asks for more than 50 units.",
-    )
-    OPEN_UNITS_LIMIT_EXCEEDED = strawberry.enum_value(
-        OrderErrorCode.OPEN_UNITS_LIMIT_EXCEEDED.value,
-        description=(
-            "The customer's unpaid, unexpired orders would hold more than 50 units."
-        ),
-    )
-    CUSTOMER_NOT_FOUND = strawberry.enum_value(
-        OrderErrorCode.CUSTOMER_NOT_FOUND.value,
-        description="The signed-in account is no longer active.",
-    )
-    ORDER_NOT_FOUND = strawberry.enum_value(
-        OrderErrorCode.ORDER_NOT_FOUND.value,
-        description=(
-            "No order has this ID, or it belongs to another customer (the two "
-            "are indistinguishable)."
-        ),
-    )
-    ILLEGAL_TRANSITION = strawberry.enum_value(
-        OrderErrorCode.ILLEGAL_TRANSITION.value,
-        description="The order's status does not allow this (e.g. cancelling a paid order).",
-    )
-    NOT_PERMITTED = strawberry.enum_value(
-        OrderErrorCode.NOT_PERMITTED.value,
-        description="The signed-in user may not do this.",
-    )
-    STOCK_BUSY = strawberry.enum_value(
-        OrderErrorCode.STOCK_BUSY.value,
-        description=(
-            "The items are locked by other orders right now; nothing was written "
-            "and the same request (same idempotency key) may be retried."
-        ),
-    )
-    IDEMPOTENCY_KEY_REUSED = strawberry.enum_value(
-        IdempotencyErrorCode.IDEMPOTENCY_KEY_REUSED.value,
-        description="The idempotency key was already used for a different request.",
-    )
-    INVALID_IDEMPOTENCY_KEY = strawberry.enum_value(
-        IdempotencyErrorCode.INVALID_IDEMPOTENCY_KEY.value,
-        description="The idempotency key is empty or longer than 255 characters.",
-    )
+    pass
 
 
 @strawberry.type(
@@ -207,7 +136,9 @@ class OrderLine:
     def colour(self, root: strawberry.Parent[PricedLine]) -> str:
         return root.row.colour
 
-    @strawberry.field(description="Units ordered (1 to 50).")
+    @strawberry.field(
+        description=f"Units ordered (1 to {settings.ORDERS_MAX_UNITS_PER_LINE})."
+    )
     def quantity(self, root: strawberry.Parent[PricedLine]) -> int:
         return root.row.quantity
 

@@ -61,7 +61,7 @@ class PaymentMutation:
                 description="Optional, 1 to 255 characters; makes retries safe."
             ),
         ] = None,
-    ) -> PaymentInitializePayload:
+    ) -> PaymentInitializePayload | None:
         user = await info.context.auser()
         assert user.pk is not None  # IsAuthenticated let only users through
         order_pk = decode_global_id(order_id, expected="Order", field="orderId")

@@ -13,6 +13,7 @@ from apps.payments.errors import PaymentErrorCode
 from apps.payments.models import Payment as PaymentModel
 from apps.payments.models import PaymentStatus as PaymentStatusModel
 from apps.payments.models import Provider
+from schema.core.error_codes import error_code_enum
 from schema.core.money import Money
 from schema.core.user_errors import UserError
 
@@ -53,28 +54,20 @@ class PaymentStatusEnum(Enum):
     )
 
 
-@strawberry.enum(description="Why paymentInitialize did not start a payment.")
+@error_code_enum(
+    PaymentErrorCode,
+    IdempotencyErrorCode,
+    name="PaymentErrorCodeEnum",
+    description="Why paymentInitialize did not start a payment.",
+    # Webhook and refund codes: no payment mutation raises them.
+    exclude={
+        PaymentErrorCode.INVALID_SIGNATURE,
+        PaymentErrorCode.INVALID_PAYLOAD,
+        PaymentErrorCode.PAYMENT_NOT_FOUND,
+    },
+)
 class PaymentErrorCodeEnum(Enum):
-    ORDER_NOT_FOUND = strawberry.enum_value(
-        PaymentErrorCode.ORDER_NOT_FOUND.value,
-        description="No order has this ID, or it is another customer's.",
-    )
-    ORDER_NOT_PAYABLE = strawberry.enum_value(
-        PaymentErrorCode.ORDER_NOT_PAYABLE.value,
-        description="The order is not awaiting payment, or its payment window closed.",
-    )
-    PROVIDER_UNAVAILABLE = strawberry.enum_value(
-        PaymentErrorCode.PROVIDER_UNAVAILABLE.value,
-        description="The provider did not answer; retry shortly (same idempotencyKey).",
-    )
-    IDEMPOTENCY_KEY_REUSED = strawberry.enum_value(
-        IdempotencyErrorCode.IDEMPOTENCY_KEY_REUSED.value,
-        description="This idempotencyKey was used for another request.",
-    )
-    INVALID_IDEMPOTENCY_KEY = strawberry.enum_value(
-        IdempotencyErrorCode.INVALID_IDEMPOTENCY_KEY.value,
-        description="The idempotencyKey is empty or longer than 255 characters.",
-    )
+    pass
 
 
 @strawberry.type(description="Why a payment mutation did not do what was asked.")

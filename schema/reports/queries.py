@@ -27,7 +27,9 @@ class ReportQuery:
         description=(
             "Sales between two dates for staff, from daily roll-ups (costs the "
             "number of days, not of orders). At most two years; DAY grouping at "
-            "most 366 days, WEEK 106 weeks, MONTH 25 months. Errors: FORBIDDEN, "
+            f"most {report.MAX_BUCKETS['DAY']} days, WEEK "
+            f"{report.MAX_BUCKETS['WEEK']} weeks, MONTH "
+            f"{report.MAX_BUCKETS['MONTH']} months. Errors: FORBIDDEN, "
             "INVALID_RANGE, RANGE_TOO_LONG, TOO_MANY_BUCKETS, UNKNOWN_CURRENCY."
         ),
         permission_classes=[IsStaff],
@@ -40,7 +42,7 @@ class ReportQuery:
         group_by: GroupBy,
         currency: Currency = None,
         category: CategoryFilter = None,
-    ) -> SalesReport:
+    ) -> SalesReport | None:
         arguments = await report_arguments(
             info,
             start=from_,

@@ -12,8 +12,10 @@ from strawberry import relay
 
 from apps.core.errors import DomainError
 from apps.reports import report, snapshots
+from apps.reports.errors import ReportErrorCode
 from apps.reports.models import SalesReportSnapshot as SnapshotModel
 from schema.context import Info
+from schema.core.error_codes import error_code_enum
 from schema.core.errors import from_domain
 from schema.core.ids import decode_global_id
 from schema.core.permissions import IsStaff
@@ -39,21 +41,13 @@ class SnapshotStatusEnum(Enum):
     )
 
 
-@strawberry.enum(name="ReportErrorCode", description="Why a report cannot be made.")
+@error_code_enum(
+    ReportErrorCode,
+    name="ReportErrorCode",
+    description="Why a report cannot be made.",
+)
 class ReportErrorCodeEnum(Enum):
-    NOT_PERMITTED = strawberry.enum_value("NOT_PERMITTED", description="Not staff.")
-    INVALID_RANGE = strawberry.enum_value(
-        "INVALID_RANGE", description="`to` is before `from`."
-    )
-    RANGE_TOO_LONG = strawberry.enum_value(
-        "RANGE_TOO_LONG", description="Over two years."
-    )
-    TOO_MANY_BUCKETS = strawberry.enum_value(
-        "TOO_MANY_BUCKETS", description="Too many buckets for the grouping."
-    )
-    UNKNOWN_CURRENCY = strawberry.enum_value(
-        "UNKNOWN_CURRENCY", description="Not a currency the shop sells in."
-    )
+    pass
 
 
 @strawberry.type(description="Why reportGenerate did not queue a report.")
@@ -139,7 +133,7 @@ class ReportMutation:
         group_by: GroupBy,
         currency: Currency = None,
         category: CategoryFilter = None,
-    ) -> ReportGeneratePayload:
+    ) -> ReportGeneratePayload | None:
         arguments = await report_arguments(
             info,
             start=from_,

@@ -17,12 +17,19 @@ from schema.context import Info
     name="ReportGrouping", description="How a report's time series is bucketed."
 )
 class ReportGroupingEnum(Enum):
-    DAY = strawberry.enum_value("DAY", description="One bucket per day (at most 366).")
+    DAY = strawberry.enum_value(
+        "DAY", description=f"One bucket per day (at most {report.MAX_BUCKETS['DAY']})."
+    )
     WEEK = strawberry.enum_value(
-        "WEEK", description="One bucket per ISO week, starting Monday (at most 106)."
+        "WEEK",
+        description=(
+            "One bucket per ISO week, starting Monday (at most "
+            f"{report.MAX_BUCKETS['WEEK']})."
+        ),
     )
     MONTH = strawberry.enum_value(
-        "MONTH", description="One bucket per month (at most 25)."
+        "MONTH",
+        description=f"One bucket per month (at most {report.MAX_BUCKETS['MONTH']}).",
     )
 
 

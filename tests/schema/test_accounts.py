@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -19,7 +18,7 @@ from apps.accounts import tokens
 from schema.context import Context, Info
 from schema.core.permissions import IsAuthenticated, IsStaff
 from tests.factories.accounts import PASSWORD, UserFactory, signed_in
-from tests.support.graphql import GRAPHQL_URL, JSON, error_codes, gql
+from tests.support.graphql import GRAPHQL_URL, error_codes, gql, request
 from tests.support.queries import assert_num_queries
 
 REGISTER = """
@@ -72,15 +71,7 @@ def post(
     headers: dict[str, str] | None = None,
 ) -> tuple[int, dict[str, Any]]:
     """POST to /graphql/ with optional Authorization; return status and body."""
-    all_headers = {"Accept": JSON, **(headers or {})}
-    if bearer is not None:
-        all_headers["Authorization"] = f"Bearer {bearer}"
-    response = client.post(
-        GRAPHQL_URL,
-        data=json.dumps({"query": query, "variables": variables or {}}),
-        content_type=JSON,
-        headers=all_headers,
-    )
+    response = request(client, query, variables, bearer=bearer, headers=headers)
     return response.status_code, response.json()
 
 
@@ -492,18 +483,25 @@ def test_is_authenticated_allows_a_bearer_user():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("who", ["anonymous_case", "customer_case"])
-def test_is_staff_denies_everyone_but_staff(who):
-    authorization = None
-    if who == "customer_case":
-        authorization = f"Bearer {signed_in(UserFactory.create()).access_token}"
+def test_is_staff_forbids_customers():
+    authorization = f"Bearer {signed_in(UserFactory.create()).access_token}"
 
     result = _run_gated("{ staffOnly }", authorization=authorization)
 
     assert result.data is None
     (error,) = result.errors
-    assert error.message == "Only staff may see this."
+    assert error.message == "Only staff may do this."
     assert error.extensions == {"code": "FORBIDDEN"}
+
+
+@pytest.mark.django_db
+def test_is_staff_asks_anonymous_callers_to_sign_in():
+    result = _run_gated("{ staffOnly }")
+
+    assert result.data is None
+    (error,) = result.errors
+    assert error.message == "Sign in first: send a bearer access token."
+    assert error.extensions == {"code": "UNAUTHENTICATED"}
 
 
 @pytest.mark.django_db

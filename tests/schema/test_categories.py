@@ -1,8 +1,7 @@
 from __future__ import annotations
 
 from tests.factories.catalog import CategoryFactory, ProductFactory
-from tests.schema.test_products import gid
-from tests.support.graphql import error_codes, gql
+from tests.support.graphql import error_codes, gid, gql
 
 CATEGORY = """
 query ($id: ID, $slug: String, $first: Int, $after: String) {

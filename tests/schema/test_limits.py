@@ -13,26 +13,35 @@ from schema.core.limits import QuietSchema
 from tests.support.graphql import error_codes, gql
 
 
-def nested_categories(depth: int) -> str:
+def at_depth(depth: int) -> str:
+    """A document whose deepest field is `depth` levels below its root field.
+
+    products (0) > edges > node > category (3) > parent... > name: the limit
+    counts the root field as depth 0, as graphql-depth-limit does.
+    """
     inner = "name"
-    for _ in range(depth):
+    for _ in range(depth - 4):
         inner = f"parent {{ name {inner} }}"
     return (
         f"{{ products(first: 1) {{ edges {{ node {{ category {{ {inner} }} }} }} }} }}"
     )
 
 
-def test_refuses_a_document_deeper_than_twelve(gql_client):
-    body = gql(gql_client, nested_categories(12), expect_errors=True)
+def test_accepts_a_document_at_the_depth_limit(gql_client, settings):
+    body = gql(gql_client, at_depth(settings.GRAPHQL_MAX_DEPTH))
+
+    assert body["data"] == {"products": {"edges": []}}
+
+
+def test_refuses_a_document_one_level_past_the_depth_limit(gql_client, settings):
+    limit = settings.GRAPHQL_MAX_DEPTH
+
+    body = gql(gql_client, at_depth(limit + 1), expect_errors=True)
 
     assert {error["message"] for error in body["errors"]} == {
-        "'anonymous' exceeds maximum operation depth of 12"
+        f"'anonymous' exceeds maximum operation depth of {limit}"
     }
     assert body.get("data") is None
-
-
-def test_accepts_a_document_at_the_depth_limit(gql_client):
-    gql(gql_client, nested_categories(6))
 
 
 def test_refuses_more_than_thirty_aliases(gql_client):

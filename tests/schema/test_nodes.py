@@ -3,8 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories.catalog import CategoryFactory, ProductFactory, stocked_variant
-from tests.schema.test_products import gid
-from tests.support.graphql import error_codes, gql
+from tests.support.graphql import error_codes, gid, gql
 from tests.support.queries import assert_num_queries
 
 NODE = """

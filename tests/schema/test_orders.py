@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
 import pytest
-from django.test import Client
-from strawberry import relay
 
 from apps.catalog.models import Stock
 from apps.orders import models
 from apps.orders.status import OrderStatus
-from tests.factories.accounts import UserFactory, signed_in
+from tests.factories.accounts import UserFactory
 from tests.factories.catalog import ProductFactory, stocked_variant
 from tests.factories.orders import placed_order
-from tests.support.graphql import GRAPHQL_URL, JSON, error_codes
+from tests.support.graphql import error_codes, gid, post, token
 
 ORDER_FIELDS = """
 id number status currency createdAt expiresAt
@@ -69,35 +66,6 @@ ADDRESS = {
     "postalCode": "SW1Y 4JH",
     "country": "GB",
 }
-
-
-def post(
-    client: Client,
-    query: str,
-    variables: dict[str, Any] | None = None,
-    *,
-    bearer: str | None = None,
-) -> dict[str, Any]:
-    """POST to /graphql/ with an optional bearer token; return the body."""
-    headers = {"Accept": JSON}
-    if bearer is not None:
-        headers["Authorization"] = f"Bearer {bearer}"
-    response = client.post(
-        GRAPHQL_URL,
-        data=json.dumps({"query": query, "variables": variables or {}}),
-        content_type=JSON,
-        headers=headers,
-    )
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def token(user) -> str:
-    return signed_in(user).access_token
-
-
-def gid(type_name: str, pk: int) -> str:
-    return relay.to_base64(type_name, pk)
 
 
 def create_input(*pairs, key: str | None = None, **address: str) -> dict[str, Any]:
@@ -390,7 +358,7 @@ def test_customers_may_not_list_every_order(gql_client):
 
     body = post(gql_client, ORDERS, bearer=bearer)
 
-    assert body["data"] is None
+    assert body["data"] == {"orders": None}
     assert error_codes(body) == ["FORBIDDEN"]
 
 
@@ -401,7 +369,7 @@ def test_customers_may_not_list_every_order(gql_client):
         (CANCEL, {"id": gid("Order", 1)}, "UNAUTHENTICATED"),
         (ORDER, {"id": gid("Order", 1)}, "UNAUTHENTICATED"),
         (MY_ORDERS, {}, "UNAUTHENTICATED"),
-        (ORDERS, {}, "FORBIDDEN"),
+        (ORDERS, {}, "UNAUTHENTICATED"),
     ],
     ids=["create_case", "cancel_case", "order_case", "my_orders_case", "orders_case"],
 )
@@ -409,5 +377,5 @@ def test_anonymous_requests_are_denied(gql_client, query, variables, code):
     body = post(gql_client, query, variables)
 
     assert error_codes(body) == [code]
-    assert body["data"] in (None, {"order": None})
+    assert list(body["data"].values()) == [None]
     assert not models.Order.objects.exists()

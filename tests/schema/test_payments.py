@@ -17,7 +17,7 @@ from apps.payments.simulator import paystack_payload, stripe_payload
 from tests.factories.accounts import UserFactory
 from tests.factories.orders import placed_order as _placed_order
 from tests.factories.payments import paystack_signed, stripe_signed
-from tests.schema.test_orders import gid, post, token
+from tests.support.graphql import gid, post, token
 
 INITIALIZE = """
 mutation ($orderId: ID!, $provider: PaymentProvider!, $key: String) {

@@ -5,11 +5,10 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from strawberry import relay
 
 from apps.catalog import models
 from tests.factories.catalog import CategoryFactory, ProductFactory, stocked_variant
-from tests.support.graphql import error_codes, gql
+from tests.support.graphql import error_codes, gid, gql
 
 NAMES = """
 query ($first: Int, $last: Int, $after: String, $before: String,
@@ -22,10 +21,6 @@ query ($first: Int, $last: Int, $after: String, $before: String,
   }
 }
 """
-
-
-def gid(type_name: str, pk: int) -> str:
-    return str(relay.GlobalID(type_name=type_name, node_id=str(pk)))
 
 
 def names(body) -> list[str]:

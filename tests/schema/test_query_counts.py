@@ -10,8 +10,8 @@ from apps.orders.status import OrderStatus
 from tests.factories.accounts import UserFactory
 from tests.factories.catalog import CategoryFactory, ProductFactory, stocked_variant
 from tests.factories.orders import placed_order
-from tests.schema.test_orders import CANCEL, CREATE, create_input, gid, post, token
-from tests.support.graphql import gql
+from tests.schema.test_orders import CANCEL, CREATE, create_input
+from tests.support.graphql import gid, gql, post, token
 from tests.support.queries import assert_num_queries
 
 # Every list or connection field, and the test below that pins its cost.

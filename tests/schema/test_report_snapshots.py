@@ -11,8 +11,8 @@ import pytest
 from apps.reports.models import SalesReportSnapshot
 from tests.factories.accounts import UserFactory
 from tests.factories.catalog import stocked_variant
-from tests.schema.test_orders import post, token
 from tests.schema.test_reports import DAY_ONE, REPORT, _sell
+from tests.support.graphql import post, token
 
 pytestmark = pytest.mark.django_db
 

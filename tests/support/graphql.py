@@ -3,12 +3,60 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.test import AsyncClient, Client
+from strawberry import relay
+
+from tests.factories.accounts import signed_in
+
+if TYPE_CHECKING:  # a name only django-stubs defines: the test client's response
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 GRAPHQL_URL = "/graphql/"
 JSON = "application/json"
+
+
+def _body(query: str, variables: dict[str, Any] | None) -> str:
+    return json.dumps({"query": query, "variables": variables or {}})
+
+
+def _headers(
+    bearer: str | None, headers: dict[str, str] | None = None
+) -> dict[str, str]:
+    all_headers = {"Accept": JSON, **(headers or {})}
+    if bearer is not None:
+        all_headers["Authorization"] = f"Bearer {bearer}"
+    return all_headers
+
+
+def _checked(
+    body: dict[str, Any], *, expect_errors: bool, status: int | None = None
+) -> dict[str, Any]:
+    if expect_errors:
+        assert body.get("errors"), body
+    else:
+        assert status in (None, 200), body
+        assert "errors" not in body, body["errors"]
+    return body
+
+
+def request(
+    client: Client,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    bearer: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """POST a document, with a bearer token if given; return the response."""
+    response: Response = client.post(
+        GRAPHQL_URL,
+        data=_body(query, variables),
+        content_type=JSON,
+        headers=_headers(bearer, headers),
+    )
+    return response
 
 
 def gql(
@@ -20,19 +68,10 @@ def gql(
     headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """POST a document; fail on `errors` unless `expect_errors`."""
-    response = client.post(
-        GRAPHQL_URL,
-        data=json.dumps({"query": query, "variables": variables or {}}),
-        content_type=JSON,
-        headers={"Accept": JSON, **(headers or {})},
+    response = request(client, query, variables, headers=headers)
+    return _checked(
+        response.json(), expect_errors=expect_errors, status=response.status_code
     )
-    body: dict[str, Any] = response.json()
-    if expect_errors:
-        assert body.get("errors"), body
-    else:
-        assert response.status_code == 200, body
-        assert "errors" not in body, body["errors"]
-    return body
 
 
 async def agql(
@@ -45,18 +84,35 @@ async def agql(
     """Async twin of `gql`."""
     response = await client.post(
         GRAPHQL_URL,
-        data=json.dumps({"query": query, "variables": variables or {}}),
+        data=_body(query, variables),
         content_type=JSON,
-        headers={"Accept": JSON},
+        headers=_headers(None),
     )
-    body: dict[str, Any] = response.json()
-    if expect_errors:
-        assert body.get("errors"), body
-    else:
-        assert "errors" not in body, body["errors"]
+    return _checked(response.json(), expect_errors=expect_errors)
+
+
+def post(
+    client: Client,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    bearer: str | None = None,
+) -> dict[str, Any]:
+    """POST a document with an optional bearer token; return the body as is."""
+    body: dict[str, Any] = request(client, query, variables, bearer=bearer).json()
     return body
 
 
 def error_codes(body: dict[str, Any]) -> list[str]:
     """Return the `extensions.code` of each error, in order."""
     return [error.get("extensions", {}).get("code") for error in body["errors"]]
+
+
+def gid(type_name: str, pk: int) -> str:
+    """Return the global ID of the `type_name` row `pk`."""
+    return relay.to_base64(type_name, pk)
+
+
+def token(user: Any) -> str:
+    """Return a fresh access token for `user`, made by the real sign-in service."""
+    return signed_in(user).access_token
