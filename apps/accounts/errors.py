@@ -7,7 +7,7 @@ from apps.core.errors import DomainError
 
 class AccountErrorCode(StrEnum):
     INVALID_EMAIL = "INVALID_EMAIL"
-    FULL_NAME_TOO_LONG = "FULL_NAME_TOO_LONG"
+    NAME_TOO_LONG = "NAME_TOO_LONG"
     EMAIL_TAKEN = "EMAIL_TAKEN"
     PASSWORD_INVALID = "PASSWORD_INVALID"  # noqa: S105 (a code, not a secret)
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"

@@ -125,7 +125,8 @@ class AccountMutation:
             user = await sync_to_async(services.account_register)(
                 email=input.email,
                 password=input.password,
-                full_name=input.full_name,
+                first_name=input.first_name,
+                last_name=input.last_name,
                 idempotency_key=idempotency_key,
             )
         except (DomainAccountError, IdempotencyError) as error:

@@ -24,9 +24,9 @@ class AccountErrorCodeEnum(Enum):
         AccountErrorCode.INVALID_EMAIL.value,
         description="The email address is not valid.",
     )
-    FULL_NAME_TOO_LONG = strawberry.enum_value(
-        AccountErrorCode.FULL_NAME_TOO_LONG.value,
-        description="The full name is longer than 200 characters.",
+    NAME_TOO_LONG = strawberry.enum_value(
+        AccountErrorCode.NAME_TOO_LONG.value,
+        description="The first or last name is longer than 200 characters.",
     )
     EMAIL_TAKEN = strawberry.enum_value(
         AccountErrorCode.EMAIL_TAKEN.value,
@@ -96,8 +96,14 @@ class User:
     email: str = strawberry.field(
         description="Email address, lower-case; it signs the user in."
     )
+    first_name: str = strawberry.field(
+        description="Given name as the user gave it; may be empty."
+    )
+    last_name: str = strawberry.field(
+        description="Family name as the user gave it; may be empty."
+    )
     full_name: str = strawberry.field(
-        description="Name as the user gave it; may be empty."
+        description="firstName and lastName joined by a space; may be empty."
     )
     is_staff: bool = strawberry.field(
         description="Staff see reports and every customer's orders."
@@ -111,6 +117,8 @@ class User:
         return cls(
             id=strawberry.ID(relay.to_base64("User", user.pk)),
             email=user.email,
+            first_name=user.first_name,
+            last_name=user.last_name,
             full_name=user.full_name,
             is_staff=user.is_staff,
             email_verified=user.email_verified,

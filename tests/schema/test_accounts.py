@@ -16,6 +16,7 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from apps.accounts import tokens
+from apps.accounts.models import User as UserModel
 from schema.context import Context, Info
 from schema.core.permissions import IsAuthenticated, IsStaff
 from tests.factories.accounts import PASSWORD, UserFactory, signed_in
@@ -25,7 +26,7 @@ from tests.support.queries import assert_num_queries
 REGISTER = """
 mutation ($input: AccountRegisterInput!) {
   accountRegister(input: $input) {
-    user { id email fullName isStaff emailVerified }
+    user { id email firstName lastName fullName isStaff emailVerified }
     errors { field code message }
   }
 }
@@ -60,7 +61,7 @@ mutation ($refreshToken: String!) {
   tokenRevoke(refreshToken: $refreshToken) { errors { field code message } }
 }
 """
-ME = "{ me { id email fullName isStaff emailVerified } }"
+ME = "{ me { id email firstName lastName fullName isStaff emailVerified } }"
 
 
 def post(
@@ -108,13 +109,16 @@ def test_register_verify_sign_in_refresh_and_sign_out(
                 "input": {
                     "email": "Ada@Example.com",
                     "password": PASSWORD,
-                    "fullName": "Ada Lovelace",
+                    "firstName": "Ada",
+                    "lastName": "Lovelace",
                 }
             },
         )
     registered = body["data"]["accountRegister"]
     assert registered["errors"] == []
     assert registered["user"]["email"] == "ada@example.com"
+    assert registered["user"]["firstName"] == "Ada"
+    assert registered["user"]["lastName"] == "Lovelace"
     assert registered["user"]["fullName"] == "Ada Lovelace"
     assert registered["user"]["isStaff"] is False
     assert registered["user"]["emailVerified"] is False
@@ -137,6 +141,8 @@ def test_register_verify_sign_in_refresh_and_sign_out(
     assert me["data"]["me"] == {
         "id": registered["user"]["id"],
         "email": "ada@example.com",
+        "firstName": "Ada",
+        "lastName": "Lovelace",
         "fullName": "Ada Lovelace",
         "isStaff": False,
         "emailVerified": True,
@@ -178,7 +184,59 @@ def test_verifying_twice_is_already_verified(gql_client):
     }
 
 
-def test_register_reports_field_errors_in_camel_case(gql_client):
+def test_register_takes_first_and_last_name_inline(gql_client):
+    # The stated contract, as a client written against it sends it.
+    query = (
+        'mutation { accountRegister(input: {email: "grace@example.com", '
+        f'password: "{PASSWORD}", firstName: "Grace", lastName: "Hopper"}}) '
+        "{ user { firstName lastName fullName } errors { field code message } } }"
+    )
+
+    body = gql(gql_client, query)
+
+    assert body["data"]["accountRegister"] == {
+        "user": {
+            "firstName": "Grace",
+            "lastName": "Hopper",
+            "fullName": "Grace Hopper",
+        },
+        "errors": [],
+    }
+
+
+def test_register_no_longer_takes_a_full_name(gql_client):
+    body = gql(
+        gql_client,
+        REGISTER,
+        {"input": {"email": "a@example.com", "password": PASSWORD, "fullName": "A"}},
+        expect_errors=True,
+    )
+
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert "unknown field 'fullName'" in body["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("name", ["firstName", "lastName"])
+def test_register_refuses_a_name_over_200_characters_before_running(gql_client, name):
+    body = gql(
+        gql_client,
+        REGISTER,
+        {"input": {"email": "a@example.com", "password": PASSWORD, name: "x" * 201}},
+        expect_errors=True,
+    )
+
+    assert "data" not in body
+    assert body["errors"] == [
+        {
+            "message": f"input.{name}: At most 200 characters.",
+            "locations": [{"line": 3, "column": 26}],
+            "extensions": {"code": "BAD_USER_INPUT", "field": f"input.{name}"},
+        }
+    ]
+    assert not UserModel.objects.exists()
+
+
+def test_register_accepts_a_name_of_exactly_200_characters(gql_client):
     body = gql(
         gql_client,
         REGISTER,
@@ -186,21 +244,13 @@ def test_register_reports_field_errors_in_camel_case(gql_client):
             "input": {
                 "email": "a@example.com",
                 "password": PASSWORD,
-                "fullName": "x" * 201,
+                "lastName": "x" * 200,
             }
         },
     )
 
-    assert body["data"]["accountRegister"] == {
-        "user": None,
-        "errors": [
-            {
-                "field": "fullName",
-                "code": "FULL_NAME_TOO_LONG",
-                "message": "Use at most 200 characters for the name.",
-            }
-        ],
-    }
+    assert body["data"]["accountRegister"]["errors"] == []
+    assert body["data"]["accountRegister"]["user"]["lastName"] == "x" * 200
 
 
 def test_register_rejects_a_taken_email_in_another_case(gql_client):
@@ -537,7 +587,7 @@ def test_register_with_an_idempotency_key_replays_the_first_result(gql_client):
     reused = gql(
         gql_client,
         REGISTER_WITH_KEY,
-        {**variables, "input": {**variables["input"], "fullName": "Ada"}},
+        {**variables, "input": {**variables["input"], "firstName": "Ada"}},
     )["data"]["accountRegister"]
 
     assert first["errors"] == []
