@@ -16,6 +16,7 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from apps.accounts import tokens
+from apps.accounts.models import LoginFailure
 from apps.accounts.models import User as UserModel
 from schema.context import Context, Info
 from schema.core.permissions import IsAuthenticated, IsStaff
@@ -607,3 +608,120 @@ def test_register_with_an_idempotency_key_replays_the_first_result(gql_client):
             }
         ],
     }
+
+
+def test_token_create_with_a_300_character_email_is_a_counted_wrong_email(
+    gql_client, caplog
+):
+    # The audit's case: a DataError on the 254-character column, logged with
+    # a traceback and never counted by the throttle.
+    email = "a" * 288 + "@example.com"
+
+    payload = sign_in(gql_client, email)
+
+    assert payload["errors"] == [
+        {
+            "field": None,
+            "code": "INVALID_CREDENTIALS",
+            "message": "Wrong email or password.",
+        }
+    ]
+    assert LoginFailure.objects.count() == 1
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
+# Error messages never quote the request's values ---------------------------------
+
+SECRET = "Sekret-Horse-battery-71"
+
+REGISTER_INLINE = (
+    "mutation {{ accountRegister(input: {input}) {{ errors {{ code }} }} }}"
+)
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"input": {"email": "a@example.com", "password": SECRET, "bogus": 1}},
+        {"input": {"email": "a@example.com", "password": SECRET, "fullName": "A"}},
+        {"input": {"password": SECRET}},
+        {"input": {"email": "a@example.com", "password": [SECRET]}},
+        {"input": {"email": ["a"], "password": SECRET}},
+        {"input": SECRET},
+        {"input": [{"email": "a@example.com", "password": SECRET, "x": 1}]},
+        {"input": {"email": "a@example.com", "password": SECRET * 50}},
+    ],
+    ids=[
+        "unknown_field_case",
+        "old_full_name_case",
+        "missing_field_case",
+        "list_password_case",
+        "wrong_type_beside_case",
+        "not_an_object_case",
+        "list_of_objects_case",
+        "over_long_case",
+    ],
+)
+def test_a_refused_registration_never_echoes_the_password(gql_client, variables):
+    response = gql_client.post(
+        GRAPHQL_URL,
+        data=json.dumps({"query": REGISTER, "variables": variables}),
+        content_type=JSON,
+        headers={"Accept": JSON},
+    )
+
+    body = response.json()
+    assert error_codes(body)
+    assert set(error_codes(body)) == {"BAD_USER_INPUT"}, body
+    assert SECRET not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "literal",
+    [
+        f'{{email: "a@example.com", password: "{SECRET}", bogus: 1}}',
+        f'{{email: "a@example.com", password: "{SECRET}", fullName: "A"}}',
+        f'{{password: "{SECRET}"}}',
+        f'{{email: "a@example.com", password: ["{SECRET}"]}}',
+        f'"{SECRET}"',
+        f"{{email: 1, password: {SECRET.replace('-', '_')}}}",
+    ],
+    ids=[
+        "unknown_field_case",
+        "old_full_name_case",
+        "missing_field_case",
+        "list_password_case",
+        "not_an_object_case",
+        "enum_like_case",
+    ],
+)
+def test_a_refused_inline_registration_never_echoes_the_password(gql_client, literal):
+    response = gql_client.post(
+        GRAPHQL_URL,
+        data=json.dumps({"query": REGISTER_INLINE.format(input=literal)}),
+        content_type=JSON,
+        headers={"Accept": JSON},
+    )
+
+    body = response.json()
+    assert error_codes(body)
+    assert set(error_codes(body)) == {"GRAPHQL_VALIDATION_FAILED"}
+    text = response.content.decode()
+    assert SECRET not in text
+    assert SECRET.replace("-", "_") not in text
+
+
+def test_a_refused_sign_in_never_echoes_the_password(gql_client):
+    body = gql(
+        gql_client,
+        TOKEN_CREATE,
+        {"email": "a@example.com", "password": {"secret": SECRET}},
+        expect_errors=True,
+    )
+
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert body["errors"][0]["message"] == (
+        "Variable '$password' has invalid value: "
+        "String cannot represent a non string value."
+    )
+    assert SECRET not in json.dumps(body)
