@@ -131,7 +131,7 @@ def _register(
             field="email",
         ) from None
     for field, value in (("first_name", names.first), ("last_name", names.last)):
-        limit = User._meta.get_field(field).max_length
+        limit = getattr(User._meta.get_field(field), "max_length", None)
         if limit is not None and len(value) > limit:
             raise AccountError(
                 AccountErrorCode.NAME_TOO_LONG,

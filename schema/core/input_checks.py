@@ -74,7 +74,7 @@ __all__ = [
 
 def model_max_length(model: type[models.Model], name: str) -> int:
     """Return the max_length of a model's text column: the limit's one source."""
-    limit = model._meta.get_field(name).max_length
+    limit = getattr(model._meta.get_field(name), "max_length", None)
     if limit is None:
         msg = f"{model.__name__}.{name} has no max_length"
         raise ValueError(msg)
@@ -180,13 +180,13 @@ class _Walk:
                 self.literal(type_.of_type, item, position, limit)
         elif isinstance(type_, GraphQLInputObjectType):
             if isinstance(node, ObjectValueNode):
-                for item in node.fields or ():
-                    definition = type_.fields.get(item.name.value)
+                for entry in node.fields or ():
+                    definition = type_.fields.get(entry.name.value)
                     if definition is not None:
                         self.literal(
                             definition.type,
-                            item.value,
-                            (*path, item.name.value),
+                            entry.value,
+                            (*path, entry.name.value),
                             _limit(definition),
                         )
         elif isinstance(node, StringValueNode):
