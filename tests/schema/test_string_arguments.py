@@ -263,3 +263,27 @@ def test_a_string_over_its_limit_is_refused_with_its_path(
     assert body["errors"][0]["message"] == (
         f"{slot.dotted}: At most {slot.limit} characters."
     )
+
+
+def test_every_declared_limit_is_stated_in_its_description():
+    graphql_schema = schema._schema
+    definitions = [
+        arg
+        for type_ in graphql_schema.type_map.values()
+        if isinstance(type_, GraphQLObjectType)
+        for field in type_.fields.values()
+        for arg in field.args.values()
+    ] + [
+        field
+        for type_ in graphql_schema.type_map.values()
+        if isinstance(type_, GraphQLInputObjectType)
+        for field in type_.fields.values()
+    ]
+
+    declared = [d for d in definitions if _limit_of(d) != FREE_TEXT_MAX_LENGTH]
+
+    assert len(declared) >= 4  # registration's email, names and key
+    for definition in declared:
+        assert definition.description.endswith(
+            f"At most {_limit_of(definition)} characters."
+        )
