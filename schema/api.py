@@ -18,6 +18,7 @@ from schema.accounts.mutations import AccountMutation
 from schema.accounts.queries import AccountQuery
 from schema.catalog.queries import CatalogQuery
 from schema.core.execution import FastLeafExecutionContext
+from schema.core.input_checks import InputChecks
 from schema.core.limits import (
     DocumentLimits,
     ErrorPolicy,
@@ -59,6 +60,7 @@ EXTENSIONS: list[Callable[[], SchemaExtension]] = [
     lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
     lambda: ValidationCache(maxsize=512),
     OperationNameCheck,  # after ValidationCache: it adds to its errors
+    InputChecks,  # after ValidationCache: it walks only valid documents
     DocumentLimits,
     IntrospectionSwitch,
     ErrorPolicy,

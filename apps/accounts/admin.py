@@ -7,11 +7,18 @@ from apps.accounts.models import User
 @admin.register(User)
 class UserAdmin(BaseUserAdmin[User]):
     ordering = ("email",)
-    list_display = ("email", "full_name", "is_staff", "is_active", "date_joined")
-    search_fields = ("email", "full_name")
+    list_display = (
+        "email",
+        "first_name",
+        "last_name",
+        "is_staff",
+        "is_active",
+        "date_joined",
+    )
+    search_fields = ("email", "first_name", "last_name")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profile", {"fields": ("full_name",)}),
+        ("Profile", {"fields": ("first_name", "last_name")}),
         (
             "Permissions",
             {

@@ -7,7 +7,7 @@ from apps.core.errors import DomainError, describe
 
 class AccountErrorCode(StrEnum):
     INVALID_EMAIL = "INVALID_EMAIL"
-    FULL_NAME_TOO_LONG = "FULL_NAME_TOO_LONG"
+    NAME_TOO_LONG = "NAME_TOO_LONG"
     EMAIL_TAKEN = "EMAIL_TAKEN"
     PASSWORD_INVALID = "PASSWORD_INVALID"  # noqa: S105 (a code, not a secret)
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
@@ -23,8 +23,8 @@ describe(
     AccountErrorCode,
     {
         AccountErrorCode.INVALID_EMAIL: "The email address is not valid.",
-        AccountErrorCode.FULL_NAME_TOO_LONG: (
-            "The full name is longer than 200 characters."
+        AccountErrorCode.NAME_TOO_LONG: (
+            "The first or last name is longer than 200 characters."
         ),
         AccountErrorCode.EMAIL_TAKEN: (
             "An account with this email (in any case) already exists."

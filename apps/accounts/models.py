@@ -12,6 +12,16 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 
+def name_split(full_name: str) -> tuple[str, str]:
+    """Split a name into (first, last) at its first space.
+
+    "Gabriel García Márquez" gives ("Gabriel", "García Márquez"): compound
+    family names stay whole; a middle name goes with the family name.
+    """
+    first, _, last = " ".join(full_name.split()).partition(" ")
+    return first, last
+
+
 class UserManager(BaseUserManager["User"]):
     """Creates users keyed by a normalised email address."""
 
@@ -40,7 +50,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A customer or a staff member, identified by email (unique, any case)."""
 
     email = models.EmailField(max_length=254, unique=True)
-    full_name = models.CharField(max_length=200, blank=True)
+    # Saleor's and Shopify's split: a greeting uses the first name alone.
+    first_name = models.CharField(max_length=200, blank=True)
+    last_name = models.CharField(max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -66,6 +78,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def full_name(self) -> str:
+        """First and last name joined by a space; empty when neither is set."""
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @full_name.setter
+    def full_name(self, value: str) -> None:
+        # Lets User(full_name="Ada Lovelace") keep working (Django passes
+        # property keyword arguments to the setter).
+        self.first_name, self.last_name = name_split(value)
 
 
 class TokenFamily(models.Model):

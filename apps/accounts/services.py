@@ -58,7 +58,8 @@ def account_register(
     *,
     email: str,
     password: str,
-    full_name: str = "",
+    first_name: str = "",
+    last_name: str = "",
     idempotency_key: str | None = None,
     now: datetime | None = None,
 ) -> User:
@@ -69,27 +70,30 @@ def account_register(
     Args:
         email: The new account's email address.
         password: Checked by the password validators.
-        full_name: At most 200 characters.
+        first_name: At most 200 characters, stripped; may be empty.
+        last_name: At most 200 characters, stripped; may be empty.
         idempotency_key: Optional, scoped to the normalised email. A retry
-            with the same key, email, name and password returns the account
+            with the same key, email, names and password returns the account
             created first (and sends no second email) instead of EMAIL_TAKEN.
             Only a keyed HMAC of the password enters the stored request hash.
         now: The current time (tests).
 
     Raises:
-        AccountError: INVALID_EMAIL, FULL_NAME_TOO_LONG, PASSWORD_INVALID or
+        AccountError: INVALID_EMAIL, NAME_TOO_LONG, PASSWORD_INVALID or
             EMAIL_TAKEN.
         IdempotencyError: IDEMPOTENCY_KEY_REUSED, INVALID_IDEMPOTENCY_KEY.
     """
+    names = _Names(first=first_name.strip(), last=last_name.strip())
     if idempotency_key is None:
-        return _register(email=email, password=password, full_name=full_name, now=now)
+        return _register(email=email, password=password, names=names, now=now)
     normalised = selectors.email_normalize(email)
     scope = idempotency.IdempotencyScope(
         operation=REGISTER_OPERATION, owner=f"email:{normalised}", key=idempotency_key
     )
     request = {
         "email": normalised,
-        "full_name": full_name.strip(),
+        "first_name": names.first,
+        "last_name": names.last,
         "password": salted_hmac(
             REGISTER_OPERATION, password, algorithm="sha256"
         ).hexdigest(),
@@ -99,7 +103,7 @@ def account_register(
         request=request,
         execute=lambda: {
             "user_id": _register(
-                email=email, password=password, full_name=full_name, now=now
+                email=email, password=password, names=names, now=now
             ).pk
         },
         now=now,
@@ -107,8 +111,14 @@ def account_register(
     return User.objects.get(pk=result.response["user_id"])
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Names:
+    first: str
+    last: str
+
+
 def _register(
-    *, email: str, password: str, full_name: str, now: datetime | None
+    *, email: str, password: str, names: _Names, now: datetime | None
 ) -> User:
     now = now or timezone.now()
     email = selectors.email_normalize(email)
@@ -120,14 +130,17 @@ def _register(
             "Enter a valid email address.",
             field="email",
         ) from None
-    full_name = full_name.strip()
-    if len(full_name) > User._meta.get_field("full_name").max_length:  # type: ignore[operator]
-        raise AccountError(
-            AccountErrorCode.FULL_NAME_TOO_LONG,
-            "Use at most 200 characters for the name.",
-            field="full_name",
-        )
-    user = User(email=email, full_name=full_name, date_joined=now)
+    for field, value in (("first_name", names.first), ("last_name", names.last)):
+        limit = getattr(User._meta.get_field(field), "max_length", None)
+        if limit is not None and len(value) > limit:
+            raise AccountError(
+                AccountErrorCode.NAME_TOO_LONG,
+                f"Use at most {limit} characters.",
+                field=field,
+            )
+    user = User(
+        email=email, first_name=names.first, last_name=names.last, date_joined=now
+    )
     try:
         password_validation.validate_password(password, user)
     except ValidationError as error:
@@ -259,7 +272,7 @@ def token_create(
     window (settings.AUTH_LOGIN_*); past a limit every attempt is refused,
     right password or not, until old failures leave the window. Refused
     attempts are not counted, so a lockout ends one window after the last
-    real failure.
+    real failure. An email too long to be any account's is a wrong email.
 
     Raises:
         LoginThrottledError: THROTTLED.
@@ -268,17 +281,21 @@ def token_create(
     """
     now = now or timezone.now()
     email = selectors.email_normalize(email)
+    # An address longer than the column is wrong like any unknown one and is
+    # counted as such, under its first characters; it can match no account.
+    width = LoginFailure._meta.get_field("email").max_length or len(email)
+    throttle_key = email[:width]
     retry_after = selectors.login_retry_after(
-        email=email, address=client_address, now=now
+        email=throttle_key, address=client_address, now=now
     )
     if retry_after is not None:
         raise LoginThrottledError(retry_after_seconds=retry_after)
-    user = selectors.user_by_email(email=email)
+    user = selectors.user_by_email(email=email) if len(email) <= width else None
     if user is None:
         # Hash anyway, so an unknown email takes as long as a wrong password.
         User().set_password(password)
     if user is None or not user.check_password(password) or not user.is_active:
-        _login_failure_record(email=email, address=client_address, now=now)
+        _login_failure_record(email=throttle_key, address=client_address, now=now)
         raise InvalidCredentialsError
     with transaction.atomic():
         LoginFailure.objects.filter(email=email, address=client_address).delete()

@@ -13,6 +13,7 @@ from apps.accounts import services
 from apps.accounts.errors import AccountError as DomainAccountError
 from apps.accounts.models import User as UserModel
 from apps.core.idempotency import IdempotencyError
+from apps.core.models import IdempotencyRecord
 from schema.accounts.inputs import AccountRegisterInput
 from schema.accounts.types import (
     AccountError,
@@ -21,6 +22,7 @@ from schema.accounts.types import (
     User,
 )
 from schema.context import Info
+from schema.core.input_checks import bounded_argument, model_max_length
 from schema.core.user_errors import user_error_from
 
 _ERRORS = "Empty when the mutation succeeded."
@@ -112,12 +114,13 @@ class AccountMutation:
         ],
         idempotency_key: Annotated[
             str | None,
-            strawberry.argument(
+            bounded_argument(
                 description=(
-                    "Optional, 1 to 255 characters, scoped to the email. The same "
-                    "key with the same input replays the first result for 24 "
-                    "hours; with other input it is IDEMPOTENCY_KEY_REUSED."
-                )
+                    "Optional, not blank, scoped to the email. The same key with "
+                    "the same input replays the first result for 24 hours; with "
+                    "other input it is IDEMPOTENCY_KEY_REUSED."
+                ),
+                max_length=model_max_length(IdempotencyRecord, "key"),
             ),
         ] = None,
     ) -> AccountRegisterPayload:
@@ -125,7 +128,8 @@ class AccountMutation:
             user = await sync_to_async(services.account_register)(
                 email=input.email,
                 password=input.password,
-                full_name=input.full_name,
+                first_name=input.first_name,
+                last_name=input.last_name,
                 idempotency_key=idempotency_key,
             )
         except (DomainAccountError, IdempotencyError) as error:

@@ -30,6 +30,8 @@ from strawberry.extensions import (
 from strawberry.extensions import max_aliases as max_aliases_module
 from strawberry.relay import GlobalIDValueError
 
+from schema.core.redaction import value_free
+
 logger = logging.getLogger("fashionistar.graphql")
 
 
@@ -151,7 +153,8 @@ class ErrorPolicy(MaskErrors):
     """Give every expected error a code; hide bugs behind a generic message.
 
     Bugs are logged in full (with the request id, through the logging
-    filter); request errors are the client's business and are not logged.
+    filter); request errors are the client's business and are not logged,
+    and their messages never quote the request's values (redaction.py).
     """
 
     def __init__(self) -> None:
@@ -176,6 +179,8 @@ class ErrorPolicy(MaskErrors):
                 )
             elif isinstance(error.original_error, GlobalIDValueError):
                 error.extensions = {"code": "INVALID_ID"}
+            if error.path is None:  # a request error: validation or variables
+                error.message = value_free(error.message)
         return super()._process_errors(errors)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:

@@ -11,13 +11,24 @@ from strawberry import relay
 from apps.accounts.models import User
 from apps.reports import report
 from schema.context import Info
+from schema.core.errors import InputErrorCode, input_error
 from schema.core.ids import decode_global_id
 from schema.reports.types import ReportGroupingEnum
 
+# Reports cover days in this window. Far wider than any shop's history, and
+# far enough from datetime.date.max that bucketing by week or month cannot
+# overflow (9999-12-31 answered OverflowError).
+EARLIEST = datetime.date(2000, 1, 1)
+LATEST = datetime.date(2099, 12, 31)
+_WINDOW = f"From {EARLIEST.isoformat()} to {LATEST.isoformat()}."
+
 From = Annotated[
-    datetime.date, strawberry.argument(name="from", description="First day, inclusive.")
+    datetime.date,
+    strawberry.argument(name="from", description=f"First day, inclusive. {_WINDOW}"),
 ]
-To = Annotated[datetime.date, strawberry.argument(description="Last day, inclusive.")]
+To = Annotated[
+    datetime.date, strawberry.argument(description=f"Last day, inclusive. {_WINDOW}")
+]
 GroupBy = Annotated[
     ReportGroupingEnum, strawberry.argument(description="How to bucket the series.")
 ]
@@ -46,7 +57,16 @@ async def report_arguments(
     currency: str | None,
     category: relay.GlobalID | None,
 ) -> dict[str, Any]:
-    """The service's keyword arguments for a report request."""
+    """The service's keyword arguments for a report request.
+
+    Raises:
+        GraphQLError: BAD_USER_INPUT for a day outside EARLIEST..LATEST.
+    """
+    for name, day in (("from", start), ("to", end)):
+        if not EARLIEST <= day <= LATEST:
+            raise input_error(
+                InputErrorCode.BAD_USER_INPUT, f"{name}: {_WINDOW}", field=name
+            )
     return {
         "viewer": await staff_viewer(info),
         "start": start,

@@ -17,7 +17,8 @@ class UserFactory(ModelFactory[models.User]):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"shopper{n}@example.com")
-    full_name = factory.Faker("name")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
     password = factory.django.Password(PASSWORD)
     is_active = True
     is_staff = False

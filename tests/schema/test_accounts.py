@@ -15,6 +15,8 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from apps.accounts import tokens
+from apps.accounts.models import LoginFailure
+from apps.accounts.models import User as UserModel
 from schema.context import Context, Info
 from schema.core.permissions import IsAuthenticated, IsStaff
 from tests.factories.accounts import PASSWORD, UserFactory, signed_in
@@ -24,7 +26,7 @@ from tests.support.queries import assert_num_queries
 REGISTER = """
 mutation ($input: AccountRegisterInput!) {
   accountRegister(input: $input) {
-    user { id email fullName isStaff emailVerified }
+    user { id email firstName lastName fullName isStaff emailVerified }
     errors { field code message }
   }
 }
@@ -59,7 +61,7 @@ mutation ($refreshToken: String!) {
   tokenRevoke(refreshToken: $refreshToken) { errors { field code message } }
 }
 """
-ME = "{ me { id email fullName isStaff emailVerified } }"
+ME = "{ me { id email firstName lastName fullName isStaff emailVerified } }"
 
 
 def post(
@@ -99,13 +101,16 @@ def test_register_verify_sign_in_refresh_and_sign_out(
                 "input": {
                     "email": "Ada@Example.com",
                     "password": PASSWORD,
-                    "fullName": "Ada Lovelace",
+                    "firstName": "Ada",
+                    "lastName": "Lovelace",
                 }
             },
         )
     registered = body["data"]["accountRegister"]
     assert registered["errors"] == []
     assert registered["user"]["email"] == "ada@example.com"
+    assert registered["user"]["firstName"] == "Ada"
+    assert registered["user"]["lastName"] == "Lovelace"
     assert registered["user"]["fullName"] == "Ada Lovelace"
     assert registered["user"]["isStaff"] is False
     assert registered["user"]["emailVerified"] is False
@@ -128,6 +133,8 @@ def test_register_verify_sign_in_refresh_and_sign_out(
     assert me["data"]["me"] == {
         "id": registered["user"]["id"],
         "email": "ada@example.com",
+        "firstName": "Ada",
+        "lastName": "Lovelace",
         "fullName": "Ada Lovelace",
         "isStaff": False,
         "emailVerified": True,
@@ -169,7 +176,59 @@ def test_verifying_twice_is_already_verified(gql_client):
     }
 
 
-def test_register_reports_field_errors_in_camel_case(gql_client):
+def test_register_takes_first_and_last_name_inline(gql_client):
+    # The stated contract, as a client written against it sends it.
+    query = (
+        'mutation { accountRegister(input: {email: "grace@example.com", '
+        f'password: "{PASSWORD}", firstName: "Grace", lastName: "Hopper"}}) '
+        "{ user { firstName lastName fullName } errors { field code message } } }"
+    )
+
+    body = gql(gql_client, query)
+
+    assert body["data"]["accountRegister"] == {
+        "user": {
+            "firstName": "Grace",
+            "lastName": "Hopper",
+            "fullName": "Grace Hopper",
+        },
+        "errors": [],
+    }
+
+
+def test_register_no_longer_takes_a_full_name(gql_client):
+    body = gql(
+        gql_client,
+        REGISTER,
+        {"input": {"email": "a@example.com", "password": PASSWORD, "fullName": "A"}},
+        expect_errors=True,
+    )
+
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert "unknown field 'fullName'" in body["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("name", ["firstName", "lastName"])
+def test_register_refuses_a_name_over_200_characters_before_running(gql_client, name):
+    body = gql(
+        gql_client,
+        REGISTER,
+        {"input": {"email": "a@example.com", "password": PASSWORD, name: "x" * 201}},
+        expect_errors=True,
+    )
+
+    assert "data" not in body
+    assert body["errors"] == [
+        {
+            "message": f"input.{name}: At most 200 characters.",
+            "locations": [{"line": 3, "column": 26}],
+            "extensions": {"code": "BAD_USER_INPUT", "field": f"input.{name}"},
+        }
+    ]
+    assert not UserModel.objects.exists()
+
+
+def test_register_accepts_a_name_of_exactly_200_characters(gql_client):
     body = gql(
         gql_client,
         REGISTER,
@@ -177,21 +236,13 @@ def test_register_reports_field_errors_in_camel_case(gql_client):
             "input": {
                 "email": "a@example.com",
                 "password": PASSWORD,
-                "fullName": "x" * 201,
+                "lastName": "x" * 200,
             }
         },
     )
 
-    assert body["data"]["accountRegister"] == {
-        "user": None,
-        "errors": [
-            {
-                "field": "fullName",
-                "code": "FULL_NAME_TOO_LONG",
-                "message": "Use at most 200 characters for the name.",
-            }
-        ],
-    }
+    assert body["data"]["accountRegister"]["errors"] == []
+    assert body["data"]["accountRegister"]["user"]["lastName"] == "x" * 200
 
 
 def test_register_rejects_a_taken_email_in_another_case(gql_client):
@@ -535,7 +586,7 @@ def test_register_with_an_idempotency_key_replays_the_first_result(gql_client):
     reused = gql(
         gql_client,
         REGISTER_WITH_KEY,
-        {**variables, "input": {**variables["input"], "fullName": "Ada"}},
+        {**variables, "input": {**variables["input"], "firstName": "Ada"}},
     )["data"]["accountRegister"]
 
     assert first["errors"] == []
@@ -555,3 +606,120 @@ def test_register_with_an_idempotency_key_replays_the_first_result(gql_client):
             }
         ],
     }
+
+
+def test_token_create_with_a_300_character_email_is_a_counted_wrong_email(
+    gql_client, caplog
+):
+    # The audit's case: a DataError on the 254-character column, logged with
+    # a traceback and never counted by the throttle.
+    email = "a" * 288 + "@example.com"
+
+    payload = sign_in(gql_client, email)
+
+    assert payload["errors"] == [
+        {
+            "field": None,
+            "code": "INVALID_CREDENTIALS",
+            "message": "Wrong email or password.",
+        }
+    ]
+    assert LoginFailure.objects.count() == 1
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
+# Error messages never quote the request's values ---------------------------------
+
+SECRET = "Sekret-Horse-battery-71"
+
+REGISTER_INLINE = (
+    "mutation {{ accountRegister(input: {input}) {{ errors {{ code }} }} }}"
+)
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"input": {"email": "a@example.com", "password": SECRET, "bogus": 1}},
+        {"input": {"email": "a@example.com", "password": SECRET, "fullName": "A"}},
+        {"input": {"password": SECRET}},
+        {"input": {"email": "a@example.com", "password": [SECRET]}},
+        {"input": {"email": ["a"], "password": SECRET}},
+        {"input": SECRET},
+        {"input": [{"email": "a@example.com", "password": SECRET, "x": 1}]},
+        {"input": {"email": "a@example.com", "password": SECRET * 50}},
+    ],
+    ids=[
+        "unknown_field_case",
+        "old_full_name_case",
+        "missing_field_case",
+        "list_password_case",
+        "wrong_type_beside_case",
+        "not_an_object_case",
+        "list_of_objects_case",
+        "over_long_case",
+    ],
+)
+def test_a_refused_registration_never_echoes_the_password(gql_client, variables):
+    response = gql_client.post(
+        GRAPHQL_URL,
+        data=json.dumps({"query": REGISTER, "variables": variables}),
+        content_type=JSON,
+        headers={"Accept": JSON},
+    )
+
+    body = response.json()
+    assert error_codes(body)
+    assert set(error_codes(body)) == {"BAD_USER_INPUT"}, body
+    assert SECRET not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "literal",
+    [
+        f'{{email: "a@example.com", password: "{SECRET}", bogus: 1}}',
+        f'{{email: "a@example.com", password: "{SECRET}", fullName: "A"}}',
+        f'{{password: "{SECRET}"}}',
+        f'{{email: "a@example.com", password: ["{SECRET}"]}}',
+        f'"{SECRET}"',
+        f"{{email: 1, password: {SECRET.replace('-', '_')}}}",
+    ],
+    ids=[
+        "unknown_field_case",
+        "old_full_name_case",
+        "missing_field_case",
+        "list_password_case",
+        "not_an_object_case",
+        "enum_like_case",
+    ],
+)
+def test_a_refused_inline_registration_never_echoes_the_password(gql_client, literal):
+    response = gql_client.post(
+        GRAPHQL_URL,
+        data=json.dumps({"query": REGISTER_INLINE.format(input=literal)}),
+        content_type=JSON,
+        headers={"Accept": JSON},
+    )
+
+    body = response.json()
+    assert error_codes(body)
+    assert set(error_codes(body)) == {"GRAPHQL_VALIDATION_FAILED"}
+    text = response.content.decode()
+    assert SECRET not in text
+    assert SECRET.replace("-", "_") not in text
+
+
+def test_a_refused_sign_in_never_echoes_the_password(gql_client):
+    body = gql(
+        gql_client,
+        TOKEN_CREATE,
+        {"email": "a@example.com", "password": {"secret": SECRET}},
+        expect_errors=True,
+    )
+
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert body["errors"][0]["message"] == (
+        "Variable '$password' has invalid value: "
+        "String cannot represent a non string value."
+    )
+    assert SECRET not in json.dumps(body)

@@ -327,3 +327,57 @@ def test_percent_encoded_surrogate_in_a_query_string_is_a_parse_error(gql_client
     assert "data" not in body
     assert error_codes(body) == ["GRAPHQL_PARSE_FAILED"]
     assert body["errors"][0]["message"].startswith("Syntax Error: Unexpected")
+
+
+# Strings inside the document -----------------------------------------------------
+# A GraphQL string literal may spell NUL as an escape ("\u0000"), which the
+# JSON check cannot see; the boundary check (schema/core/input_checks.py)
+# refuses it, wherever the argument sits. tests/schema/test_string_arguments.py
+# walks every root field; these cover what that walk does not reach.
+
+NUL_LITERAL = "\\u0000"
+
+
+def test_nul_in_a_nested_field_argument_behind_a_fragment_is_refused(gql_client):
+    query = (
+        '{ category(slug: "women") { ...Page } } '
+        "fragment Page on Category { products(first: 1, after: "
+        f'"a{NUL_LITERAL}") {{ pageInfo {{ hasNextPage }} }} }}'
+    )
+
+    response = post_raw(gql_client, json.dumps({"query": query}))
+
+    body = response.json()
+    assert "data" not in body
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert body["errors"][0]["extensions"]["field"] == "after"
+
+
+def test_nul_in_a_variable_default_is_refused(gql_client):
+    query = (
+        f'query ($s: String = "wool{NUL_LITERAL}") '
+        "{ products(filter: {search: $s}) { totalCount } }"
+    )
+
+    response = post_raw(gql_client, json.dumps({"query": query}))
+
+    body = response.json()
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert body["errors"][0]["extensions"]["field"] == "filter.search"
+
+
+@pytest.mark.postgres
+def test_nul_in_a_literal_never_reaches_postgresql(gql_client, caplog):
+    # The audit's case: it answered INTERNAL_SERVER_ERROR with a DataError.
+    query = (
+        'mutation { accountRegister(input: {email: "a@example.com", '
+        f'password: "correct-Horse-battery-9"}}, idempotencyKey: "k{NUL_LITERAL}") '
+        "{ errors { code } } }"
+    )
+
+    response = post_raw(gql_client, json.dumps({"query": query}))
+
+    body = response.json()
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert body["errors"][0]["extensions"]["field"] == "idempotencyKey"
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]

@@ -193,7 +193,7 @@ def test_rejects_an_unknown_sort_order(gql_client):
     )
 
     assert len(body["errors"]) == 1
-    assert "CHEAPEST" in body["errors"][0]["message"]
+    assert "does not exist in 'ProductSort' enum" in body["errors"][0]["message"]
     assert "data" not in body or body["data"] is None
 
 

@@ -16,12 +16,15 @@ def test_creates_an_unverified_customer_with_the_email_lower_cased(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         user = services.account_register(
-            email="  Ada.Lovelace@Example.COM ", password=PASSWORD, full_name=" Ada "
+            email="  Ada.Lovelace@Example.COM ",
+            password=PASSWORD,
+            first_name=" Ada ",
+            last_name=" Lovelace ",
         )
 
     saved = User.objects.get(pk=user.pk)
     assert saved.email == "ada.lovelace@example.com"
-    assert saved.full_name == "Ada"
+    assert (saved.first_name, saved.last_name) == ("Ada", "Lovelace")
     assert saved.check_password(PASSWORD)
     assert not saved.is_staff
     assert saved.email_verified_at is None
@@ -114,14 +117,31 @@ def test_applies_django_password_validators(password, reason):
     assert not User.objects.exists()
 
 
-def test_rejects_a_full_name_over_200_characters():
+@pytest.mark.parametrize("field", ["first_name", "last_name"])
+def test_rejects_a_name_over_200_characters(field):
+    names = {"first_name": "", "last_name": "", field: "x" * 201}
+
     with pytest.raises(AccountError) as raised:
         services.account_register(
-            email="ada@example.com", password=PASSWORD, full_name="x" * 201
+            email="ada@example.com",
+            password=PASSWORD,
+            first_name=names["first_name"],
+            last_name=names["last_name"],
         )
 
-    assert raised.value.code == AccountErrorCode.FULL_NAME_TOO_LONG
-    assert raised.value.field == "full_name"
+    assert raised.value.code == AccountErrorCode.NAME_TOO_LONG
+    assert raised.value.field == field
+    assert not User.objects.exists()
+
+
+def test_the_password_may_not_resemble_the_first_name():
+    with pytest.raises(AccountError) as raised:
+        services.account_register(
+            email="ada@example.com", password="Wilhelmina1", first_name="Wilhelmina"
+        )
+
+    assert raised.value.code == AccountErrorCode.PASSWORD_INVALID
+    assert "too similar" in raised.value.message
 
 
 def test_a_retry_with_the_same_key_returns_the_first_account_and_one_email(
@@ -142,8 +162,8 @@ def test_a_retry_with_the_same_key_returns_the_first_account_and_one_email(
 
 @pytest.mark.parametrize(
     "change",
-    [{"full_name": "Someone"}, {"password": PASSWORD + "x"}],
-    ids=["name_case", "password_case"],
+    [{"first_name": "Someone"}, {"last_name": "Else"}, {"password": PASSWORD + "x"}],
+    ids=["first_name_case", "last_name_case", "password_case"],
 )
 def test_the_same_key_with_another_request_is_refused(change):
     services.account_register(

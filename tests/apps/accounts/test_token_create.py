@@ -156,3 +156,35 @@ def test_failures_outside_the_window_are_deleted(clock):
     assert list(LoginFailure.objects.values_list("email", flat=True)) == [
         "b@example.com"
     ]
+
+
+def test_an_email_longer_than_any_account_is_a_counted_wrong_email(clock):
+    long_email = "a" * 300 + "@example.com"
+
+    with pytest.raises(AccountError) as raised:
+        _sign_in(long_email, now=clock.now)
+
+    assert raised.value.code == AccountErrorCode.INVALID_CREDENTIALS
+    (failure,) = LoginFailure.objects.all()
+    assert failure.email == long_email[:254]
+    assert failure.address == ADDRESS
+
+
+def test_an_over_long_email_cannot_sign_in_to_the_account_it_starts_with(clock):
+    # The throttle keys on the first 254 characters; the account lookup must not.
+    user = UserFactory.create(email="a" * 242 + "@example.com")
+    assert len(user.email) == 254
+
+    with pytest.raises(AccountError) as raised:
+        _sign_in(user.email + "x", now=clock.now)
+
+    assert raised.value.code == AccountErrorCode.INVALID_CREDENTIALS
+
+
+def test_over_long_emails_are_throttled_like_other_wrong_emails(clock, settings):
+    settings.AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS = 3
+    long_email = "b" * 300 + "@example.com"
+    _failures(long_email, 3, now=clock.now)
+
+    with pytest.raises(LoginThrottledError):
+        _sign_in(long_email, now=clock.now)
