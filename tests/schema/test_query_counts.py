@@ -172,9 +172,11 @@ def test_order_create_errors_cost_the_same_per_line(gql_client, lines):
     bearer = token(UserFactory.create())
     variants = [stocked_variant() for _ in range(lines)]
 
-    # viewer; variants and stock (gathered), products; key lookup, customer
-    # check, open units, key lookup again (a racing duplicate may have won)
-    with assert_num_queries(8):
+    # viewer; variants and stock (gathered), products; then the service's
+    # transaction (a savepoint inside the test's; begin, rollback to and
+    # release): key lookup, the order holding the key, customer check,
+    # open units, key lookup again (a racing duplicate may have won)
+    with assert_num_queries(12):
         body = post(
             gql_client,
             CREATE,
@@ -191,10 +193,10 @@ def test_order_create_costs_the_same_at_any_number_of_lines(gql_client, lines):
     bearer = token(UserFactory.create())
     variants = [stocked_variant() for _ in range(lines)]
 
-    # Reads as in the errors test below, then the write transaction, which
-    # includes the email job (savepoint, insert, release); only PostgreSQL
-    # runs `SET LOCAL lock_timeout` before locking stock.
-    with assert_num_queries(31 if connection.vendor == "postgresql" else 30):
+    # Reads as in the errors test below, then the writes in the same
+    # transaction, which include the email job (savepoint, insert, release);
+    # only PostgreSQL runs `SET LOCAL lock_timeout` before locking stock.
+    with assert_num_queries(32 if connection.vendor == "postgresql" else 31):
         body = post(
             gql_client,
             CREATE,
