@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
-import pycountry
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
@@ -28,6 +26,11 @@ from apps.orders.errors import (
     OrderErrorCode,
     OrderValidationError,
 )
+from apps.orders.services.addresses import (
+    ShippingAddress,
+    address_normalised,
+    address_problems,
+)
 from apps.orders.status import OrderStatus
 from apps.orders.transactions import conflict_retried
 
@@ -42,31 +45,6 @@ class LineInput:
 
     variant_id: int
     quantity: int
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ShippingAddress:
-    """Where the order ships; `country` is an ISO 3166-1 alpha-2 code."""
-
-    full_name: str
-    line1: str
-    city: str
-    postal_code: str
-    country: str
-    line2: str = ""
-    phone: str = ""
-
-
-# field -> (required, max length)
-_ADDRESS_RULES = {
-    "full_name": (True, 200),
-    "line1": (True, 200),
-    "line2": (False, 200),
-    "city": (True, 100),
-    "postal_code": (True, 20),
-    "country": (True, 2),
-    "phone": (False, 32),
-}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -130,9 +108,7 @@ def order_place(
     """
     now = now or timezone.now()
     lines = tuple(lines)
-    shipping_address = replace(
-        shipping_address, country=shipping_address.country.strip().upper()
-    )
+    shipping_address = address_normalised(shipping_address)
     scope = idempotency.IdempotencyScope(
         operation=OPERATION, owner=f"user:{customer_id}", key=idempotency_key
     )
@@ -249,7 +225,7 @@ def _validate(
                 field="customer_id",
             )
         )
-    details.extend(_address_problems(address))
+    details.extend(address_problems(address))
     variants = (
         dict(catalog)
         if catalog is not None
@@ -360,38 +336,6 @@ def _insufficient(index: int, available: int) -> ErrorDetail:
         % {"count": available},
         field=f"lines.{index}.quantity",
     )
-
-
-def _address_problems(address: ShippingAddress) -> list[ErrorDetail]:
-    details = []
-    for name, (required, max_length) in _ADDRESS_RULES.items():
-        value: str = getattr(address, name)
-        message = None
-        if required and not value.strip():
-            message = "This field is required."
-        elif len(value) > max_length:
-            message = f"At most {max_length} characters."
-        elif name == "country" and value not in _iso_countries():
-            message = "A two-letter ISO 3166-1 country code, e.g. GB."
-        if message:
-            details.append(
-                ErrorDetail(
-                    code=OrderErrorCode.INVALID_ADDRESS,
-                    message=message,
-                    field=f"shipping_address.{name}",
-                )
-            )
-    return details
-
-
-@cache
-def _iso_countries() -> frozenset[str]:
-    """ISO 3166-1 alpha-2 codes in use, from pycountry's copy of the standard.
-
-    Neither `UK` (reserved, not assigned: the code is GB) nor user-assigned
-    codes such as `ZZ` or `QM` are in it.
-    """
-    return frozenset(country.alpha_2 for country in pycountry.countries)
 
 
 def _open_units(customer_id: int, *, now: datetime) -> int:
