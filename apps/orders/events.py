@@ -34,6 +34,13 @@ class OrderPaid:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class OrderFulfilled:
+    """A paid order was handed to a carrier."""
+
+    order_id: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OrderRefunded:
     """A paid order was refunded in full (or in part: `partial`)."""
 
@@ -57,6 +64,14 @@ def _order_confirmation_email_enqueue(event: OrderPaid) -> None:
     )
 
 
+def _order_shipped_email_enqueue(event: OrderFulfilled) -> None:
+    job_enqueue(
+        tasks.order_shipped_email_send_task,
+        key=f"order-shipped-email:{event.order_id}",
+        order_id=event.order_id,
+    )
+
+
 def _sales_rollup_enqueue(event: OrderPaid | OrderRefunded) -> None:
     # No key: every change needs its own recomputation, which is idempotent.
     job_enqueue(sales_rollup_order_task, order_id=event.order_id)
@@ -68,6 +83,9 @@ ORDER_CREATED_HANDLERS: tuple[Callable[[OrderCreated], None], ...] = (
 ORDER_PAID_HANDLERS: tuple[Callable[[OrderPaid], None], ...] = (
     _order_confirmation_email_enqueue,
     _sales_rollup_enqueue,
+)
+ORDER_FULFILLED_HANDLERS: tuple[Callable[[OrderFulfilled], None], ...] = (
+    _order_shipped_email_enqueue,
 )
 # Cancelling only ever concerns unpaid orders, which reports do not count.
 ORDER_REFUNDED_HANDLERS: tuple[Callable[[OrderRefunded], None], ...] = (
@@ -86,6 +104,13 @@ def order_paid_publish(event: OrderPaid) -> None:
     """Run every OrderPaid handler in the current transaction."""
     _require_transaction()
     for handler in ORDER_PAID_HANDLERS:
+        handler(event)
+
+
+def order_fulfilled_publish(event: OrderFulfilled) -> None:
+    """Run every OrderFulfilled handler in the current transaction."""
+    _require_transaction()
+    for handler in ORDER_FULFILLED_HANDLERS:
         handler(event)
 
 

@@ -23,6 +23,7 @@ from schema.core.money import Money
 from schema.core.selection import selected_fields
 from schema.core.user_errors import UserError
 from schema.loaders.orders import PricedLine
+from schema.orders.fulfilment import Fulfilment, fulfilment_of
 
 
 @strawberry.enum(
@@ -135,6 +136,20 @@ class OrderErrorCodeEnum(Enum):
         description=(
             "The items are locked by other orders right now; nothing was written "
             "and the same request (same idempotency key) may be retried."
+        ),
+    )
+    INVALID_TRACKING_NUMBER = strawberry.enum_value(
+        OrderErrorCode.INVALID_TRACKING_NUMBER.value,
+        description=(
+            "The tracking number is not 4 to 40 letters, digits or hyphens "
+            "(spaces are ignored)."
+        ),
+    )
+    INVALID_CARRIER = strawberry.enum_value(
+        OrderErrorCode.INVALID_CARRIER.value,
+        description=(
+            "The carrier is not 2 to 50 letters, digits, spaces or . & ' - "
+            "starting with a letter or digit."
         ),
     )
     IDEMPOTENCY_KEY_REUSED = strawberry.enum_value(
@@ -308,6 +323,10 @@ class Order(relay.Node):
     @strawberry.field(description="The order's lines, in the order they were given.")
     def lines(self, root: strawberry.Parent[OrderRow], info: Info) -> list[OrderLine]:
         return info.context.loaders.lines_by_order_id.get((root.id, root.currency))  # type: ignore[return-value]
+
+    @strawberry.field(description="How it ships: null until the order is FULFILLED.")
+    def fulfilment(self, root: strawberry.Parent[OrderRow]) -> Fulfilment | None:
+        return fulfilment_of(root)
 
     @strawberry.field(
         description="Every status change, oldest first, creation included."

@@ -5,6 +5,7 @@ from apps.orders.services.expiry import orders_expire
 from apps.orders.services.notifications import (
     order_confirmation_email_send,
     order_received_email_send,
+    order_shipped_email_send,
 )
 from apps.orders.services.placement import LineInput, order_place
 from apps.orders.services.transitions import (
@@ -24,5 +25,6 @@ __all__ = [
     "order_place",
     "order_received_email_send",
     "order_refund",
+    "order_shipped_email_send",
     "orders_expire",
 ]

@@ -17,11 +17,12 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.catalog import stock
 from apps.core import idempotency
-from apps.orders import events, locks, models
+from apps.orders import carriers, events, locks, models
 from apps.orders.errors import (
     IllegalTransitionError,
     OrderBusyError,
     OrderNotFoundError,
+    OrderValidationError,
 )
 from apps.orders.status import OrderStatus, transition_allowed
 from apps.orders.transactions import conflict_retried
@@ -102,18 +103,58 @@ def order_mark_paid(
 @conflict_retried
 @transaction.atomic
 def order_fulfil(
-    *, order_id: int, actor_id: int | None = None, now: datetime | None = None
+    *,
+    order_id: int,
+    tracking_number: str,
+    carrier: str,
+    actor_id: int | None = None,
+    now: datetime | None = None,
 ) -> models.Order:
-    """Record that a paid order was shipped.
+    """Record that a paid order was handed to a carrier; email the customer.
+
+    The "shipped" email (with the tracking link, when the carrier has one:
+    `apps.orders.carriers`) is enqueued in the same transaction. Fulfilling
+    a FULFILLED order again with the same shipment returns it unchanged,
+    so a retry is safe; a different shipment is ILLEGAL_TRANSITION.
+
+    Args:
+        order_id: The paid order.
+        tracking_number: The carrier's reference; spaces are dropped and
+            letters capitalised before the check.
+        carrier: The carrier's name; known ones are stored under their
+            canonical spelling (`royal mail` -> `Royal Mail`).
+        actor_id: The staff member recording it; None for the system.
+        now: When it shipped (tests); defaults to the current time.
 
     Raises:
+        OrderValidationError: INVALID_TRACKING_NUMBER, INVALID_CARRIER.
         OrderNotFoundError: ORDER_NOT_FOUND.
         IllegalTransitionError: ILLEGAL_TRANSITION unless PAID.
     """
+    tracking_number = carriers.tracking_number_normalised(tracking_number)
+    carrier = carriers.carrier_normalised(carrier)
+    problems = carriers.shipment_problems(
+        tracking_number=tracking_number, carrier=carrier
+    )
+    if problems:
+        raise OrderValidationError(problems)
     order = _locked(order_id)
+    if order.status == OrderStatus.FULFILLED and (
+        order.tracking_number,
+        order.carrier,
+    ) == (tracking_number, carrier):
+        return order
+    now = now or timezone.now()
     transition_apply(
         order, OrderStatus.FULFILLED, actor_id=actor_id, reason="fulfilled", now=now
     )
+    order.tracking_number = tracking_number
+    order.carrier = carrier
+    order.fulfilled_at = now
+    order.save(
+        update_fields=["tracking_number", "carrier", "fulfilled_at", "updated_at"]
+    )
+    events.order_fulfilled_publish(events.OrderFulfilled(order_id=order.pk))
     return order
 
 
