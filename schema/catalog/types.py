@@ -219,8 +219,8 @@ class Category(relay.Node):
 
     @strawberry.field(
         description=(
-            "Published products filed directly under this category (not its "
-            "subcategories; use `products(filter: {category})` for those). "
+            "Published products filed under this category or any category "
+            "below it, as `products(filter: {category})` returns them. "
             "Page size at most 100, 20 by default."
         )
     )
