@@ -69,6 +69,8 @@ class FacetValue:
 class CategoryFacet:
     category_id: int
     name: str
+    label: str  # with its ancestors: "Women / Dresses"
+    parent_id: int | None
     count: int
 
 

@@ -11,7 +11,20 @@ from decimal import Decimal
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from apps.catalog import models
 from apps.catalog.errors import CatalogErrorCode, CatalogFilterError
@@ -59,31 +72,63 @@ def _category_row(values: dict[str, Any]) -> CategoryRow:
     return CategoryRow(**{name: values[name] for name in CATEGORY_COLUMNS})
 
 
-def category_descendant_ids(*, category_id: int) -> list[int]:
-    """Return the category's id and the ids of every category below it.
+class CategoryTree:
+    """The whole category tree, read in one small query.
 
-    The tree is read whole (one small query): catalogs hold hundreds of
-    categories, not millions, and a recursive CTE is not portable to SQLite.
+    Catalogs hold hundreds of categories, not millions, and a recursive CTE
+    is not portable to SQLite, so subtrees and labels are worked out here.
+    """
+
+    def __init__(self) -> None:
+        self.names: dict[int, str] = {}
+        self.parents: dict[int, int | None] = {}
+        self.children: dict[int | None, list[int]] = defaultdict(list)
+        rows = models.Category.objects.order_by().values_list("id", "name", "parent_id")
+        for pk, name, parent_id in rows:
+            self.names[pk] = name
+            self.parents[pk] = parent_id
+            self.children[parent_id].append(pk)
+
+    def subtree(self, category_id: int) -> list[int]:
+        """Return the category's id and every id below it; [] if unknown."""
+        if category_id not in self.names:
+            return []
+        found, todo = [], [category_id]
+        while todo:
+            current = todo.pop()
+            found.append(current)
+            todo.extend(self.children[current])
+        return found
+
+    def ancestry(self, category_id: int) -> list[int]:
+        """Return the ids from the top of the tree down to the category."""
+        path: list[int] = []
+        current: int | None = category_id
+        while current is not None and current not in path:
+            path.append(current)
+            current = self.parents.get(current)
+        return path[::-1]
+
+    def label(self, category_id: int) -> str:
+        """Return the names from the top down: `Women / Dresses`."""
+        return " / ".join(self.names[pk] for pk in self.ancestry(category_id))
+
+
+def category_descendant_ids(
+    *, category_id: int, tree: CategoryTree | None = None
+) -> list[int]:
+    """Return the category's id and the ids of every category below it.
 
     Raises:
         CatalogFilterError: CATEGORY_NOT_FOUND when the category does not exist.
     """
-    children: dict[int | None, list[int]] = defaultdict(list)
-    known: set[int] = set()
-    for pk, parent_id in models.Category.objects.values_list("id", "parent_id"):
-        children[parent_id].append(pk)
-        known.add(pk)
-    if category_id not in known:
+    found = (tree or CategoryTree()).subtree(category_id)
+    if not found:
         raise CatalogFilterError(
             CatalogErrorCode.CATEGORY_NOT_FOUND,
             "No category has this ID.",
             field="category",
         )
-    found, todo = [], [category_id]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(children[current])
     return found
 
 
@@ -116,13 +161,19 @@ class ProductSearch:
 
     def __init__(self, filters: ProductFilter) -> None:
         self.filters = filters
+        self._tree: CategoryTree | None = None
         self._category_ids: list[int] | None = None
+
+    def _categories(self) -> CategoryTree:
+        if self._tree is None:
+            self._tree = CategoryTree()
+        return self._tree
 
     def _subtree(self) -> list[int]:
         if self._category_ids is None:
             assert self.filters.category_id is not None
             self._category_ids = category_descendant_ids(
-                category_id=self.filters.category_id
+                category_id=self.filters.category_id, tree=self._categories()
             )
         return self._category_ids
 
@@ -181,7 +232,9 @@ class ProductSearch:
         """Return sizes, colours, categories and price bounds with product counts.
 
         Each facet ignores its own filter (a shopper who picked size M still
-        sees how many products come in L) and counts distinct products.
+        sees how many products come in L) and counts distinct products. A
+        category counts the products of its whole subtree, as filtering by
+        it returns them, and is labelled with its ancestors' names.
 
         Raises:
             CatalogFilterError: CATEGORY_NOT_FOUND for an unknown category.
@@ -198,26 +251,20 @@ class ProductSearch:
             )
             return [FacetValue(value=row[field], count=row["count"]) for row in rows]
 
-        category_rows = (
+        direct = dict(
             self._matching(self._product_condition(category=False))
-            .values("category_id", "category__name")
+            .values("category_id")
             .annotate(count=Count("id"))
-            .order_by("-count", "category__name", "category_id")
+            .values_list("category_id", "count")
         )
+        categories = _category_facets(self._categories(), direct)
         bounds = self._matching(self._product_condition(price=False)).aggregate(
             min=Min("base_price"), max=Max("base_price"), count=Count("id")
         )
         return ProductFacets(
             sizes=variant_facet("size", _variant_condition(filters, sizes=False)),
             colours=variant_facet("colour", _variant_condition(filters, colours=False)),
-            categories=[
-                CategoryFacet(
-                    category_id=row["category_id"],
-                    name=row["category__name"],
-                    count=row["count"],
-                )
-                for row in category_rows
-            ],
+            categories=categories,
             price=PriceBounds(
                 min=_money_or_none(bounds["min"]),
                 max=_money_or_none(bounds["max"]),
@@ -236,6 +283,30 @@ class ProductSearch:
     async def afacets(self) -> ProductFacets:
         """Async twin of `facets`."""
         return await sync_to_async(self.facets)()
+
+
+def _category_facets(tree: CategoryTree, direct: dict[int, int]) -> list[CategoryFacet]:
+    """Roll products filed under each category up to its ancestors.
+
+    A product has exactly one category, so summing over a subtree counts
+    each matching product once.
+    """
+    totals: dict[int, int] = defaultdict(int)
+    for category_id, count in direct.items():
+        for pk in tree.ancestry(category_id):
+            totals[pk] += count
+    facets = [
+        CategoryFacet(
+            category_id=pk,
+            name=tree.names[pk],
+            label=tree.label(pk),
+            parent_id=tree.parents[pk],
+            count=count,
+        )
+        for pk, count in totals.items()
+    ]
+    facets.sort(key=lambda facet: (-facet.count, facet.label, facet.category_id))
+    return facets
 
 
 def _money_or_none(amount: Decimal | None) -> Decimal | None:
@@ -272,19 +343,47 @@ def product_by_slug(*, slug: str) -> ProductRow | None:
 def products_by_category_ids(
     ids: list[int], *, sort: ProductSort, window: Window
 ) -> dict[int, Page[ProductRow]]:
-    """Return the same page of published products for each category, one query.
+    """Return the same page of each category's published products.
+
+    A category's products are those filed under it or any category below
+    it. The tree is read once; then one query per level of the tree that
+    the categories sit on (a top-level list is one): categories on one
+    level have disjoint subtrees, so each product maps to at most one of
+    them, and ROW_NUMBER() partitioned by that category pages them all.
 
     Raises:
         DomainError: INVALID_CURSOR for a cursor of another ordering.
     """
-    pages = keyset_pages_by_parent(
-        models.Product.objects.filter(is_published=True).values(*PRODUCT_COLUMNS),
-        "category_id",
-        ids,
-        ORDERINGS[sort],
-        window,
-    )
-    return {pid: _product_page(page) for pid, page in pages.items()}
+    tree = CategoryTree()
+    levels: dict[int, list[int]] = defaultdict(list)
+    for pk in dict.fromkeys(ids):
+        levels[len(tree.ancestry(pk))].append(pk)
+    published = models.Product.objects.filter(is_published=True)
+    found: dict[int, Page[ProductRow]] = {}
+    for roots in levels.values():
+        subtrees = {root: tree.subtree(root) or [root] for root in roots}
+        owner = Case(
+            *(
+                When(category_id__in=subtree, then=Value(root))
+                for root, subtree in subtrees.items()
+            ),
+            default=None,
+            output_field=IntegerField(),
+        )
+        pages = keyset_pages_by_parent(
+            # The plain filter lets the database use the category index.
+            published.filter(
+                category_id__in=[pk for subtree in subtrees.values() for pk in subtree]
+            )
+            .values(*PRODUCT_COLUMNS)
+            .annotate(_category=owner),
+            "_category",
+            roots,
+            ORDERINGS[sort],
+            window,
+        )
+        found.update((pk, _product_page(page)) for pk, page in pages.items())
+    return found
 
 
 def categories_by_ids(ids: list[int]) -> dict[int, CategoryRow]:

@@ -6,6 +6,26 @@ a retry with the same key and the same request gets the stored response
 back without running again; the same key with a different request is
 refused. Records live for `settings.IDEMPOTENCY_RETENTION` (24 h).
 
+The recipe, with the transaction on the service where it can be seen::
+
+    @transaction.atomic
+    def thing_do(*, actor_id, idempotency_key=None, ...):
+        claim = idempotency_claim(
+            scope=IdempotencyScope(operation="thing_do", owner=f"user:{actor_id}",
+                                   key=idempotency_key) if idempotency_key else None,
+            request={...what identifies the request...},
+        )
+        if claim.replay is not None:
+            return Thing.objects.get(pk=claim.replay["thing_id"])
+        thing = ...  # the work, in the same transaction
+        claim.complete({"thing_id": thing.pk})
+        return thing
+
+Work that must happen outside the transaction (a call to a payment
+provider) goes before it: an optional `idempotency_lookup` first answers a
+retry without repeating the outside call, then a second function decorated
+with `@transaction.atomic` claims the key and writes.
+
 Racing duplicates: the record is inserted under a unique constraint in the
 same transaction as the work, so on PostgreSQL the second insert waits for
 the first transaction, then fails and replays what it committed (or, if the
@@ -23,7 +43,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from apps.core.errors import DomainError, describe
@@ -63,6 +83,27 @@ class IdempotencyScope:
     operation: str
     owner: str
     key: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IdempotencyClaim:
+    """A key claimed inside the caller's transaction, or the replay of its use.
+
+    `replay` is the stored response when the key was already used for the
+    same request (the caller returns it and does nothing else); None when
+    this request holds the key and must do the work, then `complete` it.
+    A claim without a record (the client sent no key) completes as a no-op.
+    """
+
+    replay: JSONObject | None
+    record: IdempotencyRecord | None
+
+    def complete(self, response: JSONObject) -> None:
+        """Store the response a retry will replay; in the same transaction."""
+        if self.record is None or self.replay is not None:
+            return
+        self.record.response = response
+        self.record.save(update_fields=["response"])
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -130,6 +171,40 @@ def idempotency_lookup(
     return response
 
 
+def idempotency_claim(
+    *,
+    scope: IdempotencyScope | None,
+    request: Mapping[str, Any],
+    now: datetime | None = None,
+) -> IdempotencyClaim:
+    """Claim the key for this request inside the caller's transaction.
+
+    The caller's `@transaction.atomic` service is the boundary: the record
+    commits with the work, and if the work raises, the record rolls back
+    with it and the key stays free. A concurrent identical request waits
+    on the record's unique index and then replays. `scope=None` (no key
+    sent) claims nothing: the caller runs as it would without a key.
+
+    Raises:
+        IdempotencyError: IDEMPOTENCY_KEY_REUSED when the key was used for a
+            different request; INVALID_IDEMPOTENCY_KEY for a malformed key.
+        RuntimeError: called outside a transaction (a programming error).
+    """
+    if scope is None:
+        return IdempotencyClaim(replay=None, record=None)
+    if not connection.in_atomic_block:
+        msg = "idempotency_claim must run inside the service's transaction."
+        raise RuntimeError(msg)
+    idempotency_key_check(scope.key)
+    record, created = _claim(
+        scope, request_hash=request_fingerprint(request), now=now or timezone.now()
+    )
+    if created:
+        return IdempotencyClaim(replay=None, record=record)
+    stored: JSONObject = record.response
+    return IdempotencyClaim(replay=stored, record=record)
+
+
 def idempotent_call(
     *,
     scope: IdempotencyScope,
@@ -145,22 +220,21 @@ def idempotent_call(
     JSON object: the GraphQL layer stores its mutation payload, a service
     stores the ids it needs to rebuild its return value.
 
+    Kept for the callers written before `idempotency_claim` (account
+    registration, payment initialisation); new code uses the claim, which
+    leaves the transaction on the service.
+
     Raises:
         IdempotencyError: IDEMPOTENCY_KEY_REUSED when the key was used for a
             different request; INVALID_IDEMPOTENCY_KEY for a malformed key.
         DomainError: whatever `execute` raises.
     """
-    idempotency_key_check(scope.key)
-    request_hash = request_fingerprint(request)
-    now = now or timezone.now()
     with transaction.atomic():
-        record, created = _claim(scope, request_hash=request_hash, now=now)
-        if not created:
-            stored: JSONObject = record.response
-            return IdempotentResult(response=stored, replayed=True)
+        claim = idempotency_claim(scope=scope, request=request, now=now)
+        if claim.replay is not None:
+            return IdempotentResult(response=claim.replay, replayed=True)
         response = execute()
-        record.response = response
-        record.save(update_fields=["response"])
+        claim.complete(response)
         return IdempotentResult(response=response, replayed=False)
 
 

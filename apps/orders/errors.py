@@ -25,6 +25,8 @@ class OrderErrorCode(StrEnum):
     ILLEGAL_TRANSITION = "ILLEGAL_TRANSITION"
     NOT_PERMITTED = "NOT_PERMITTED"
     STOCK_BUSY = "STOCK_BUSY"
+    INVALID_TRACKING_NUMBER = "INVALID_TRACKING_NUMBER"
+    INVALID_CARRIER = "INVALID_CARRIER"
 
 
 describe(
@@ -68,6 +70,14 @@ describe(
         OrderErrorCode.STOCK_BUSY: (
             "The items are locked by other orders right now; nothing was written "
             "and the same request (same idempotency key) may be retried."
+        ),
+        OrderErrorCode.INVALID_TRACKING_NUMBER: (
+            "The tracking number is not 4 to 40 letters, digits or hyphens "
+            "(spaces are ignored)."
+        ),
+        OrderErrorCode.INVALID_CARRIER: (
+            "The carrier is not 2 to 50 letters, digits, spaces or . & ' - "
+            "starting with a letter or digit."
         ),
     },
 )

@@ -40,6 +40,13 @@ class OrderPaid:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class OrderFulfilled:
+    """A paid order was handed to a carrier."""
+
+    order_id: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OrderRefunded:
     """A paid order was refunded in full (or in part: `partial`)."""
 
@@ -47,7 +54,7 @@ class OrderRefunded:
     partial: bool = False
 
 
-type OrderEvent = OrderCreated | OrderPaid | OrderRefunded
+type OrderEvent = OrderCreated | OrderPaid | OrderFulfilled | OrderRefunded
 
 
 def _order_received_email_enqueue(event: OrderCreated) -> None:
@@ -66,11 +73,20 @@ def _order_confirmation_email_enqueue(event: OrderPaid) -> None:
     )
 
 
+def _order_shipped_email_enqueue(event: OrderFulfilled) -> None:
+    job_enqueue(
+        tasks.order_shipped_email_send_task,
+        key=f"order-shipped-email:{event.order_id}",
+        order_id=event.order_id,
+    )
+
+
 # Event type -> its handlers, run in this order: orders' own first, then
 # each subscriber in the order the apps' `ready` registered it.
 _HANDLERS: dict[type[Any], list[Callable[[Any], None]]] = {
     OrderCreated: [_order_received_email_enqueue],
     OrderPaid: [_order_confirmation_email_enqueue],
+    OrderFulfilled: [_order_shipped_email_enqueue],
     OrderRefunded: [],
 }
 
@@ -103,6 +119,11 @@ def order_created_publish(event: OrderCreated) -> None:
 
 def order_paid_publish(event: OrderPaid) -> None:
     """Run every OrderPaid handler in the current transaction."""
+    _publish(event)
+
+
+def order_fulfilled_publish(event: OrderFulfilled) -> None:
+    """Run every OrderFulfilled handler in the current transaction."""
     _publish(event)
 
 

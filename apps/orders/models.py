@@ -35,6 +35,15 @@ class Order(TimeStamped):
         blank=True,
         help_text="When its payment was captured; reports count by it.",
     )
+    tracking_number = models.CharField(
+        max_length=40, blank=True, help_text="Set when the order is fulfilled."
+    )
+    carrier = models.CharField(
+        max_length=50, blank=True, help_text="Who ships it, e.g. DHL or Royal Mail."
+    )
+    fulfilled_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was handed to the carrier."
+    )
 
     class Meta:
         constraints = [
@@ -144,6 +153,7 @@ class OrderEmail(models.Model):
     class Kind(models.TextChoices):
         RECEIVED = "RECEIVED", "Order received"
         CONFIRMED = "CONFIRMED", "Order confirmed (paid)"
+        SHIPPED = "SHIPPED", "Order shipped"
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="emails")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -22,6 +22,9 @@ class OrderRow:
     expires_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    tracking_number: str
+    carrier: str
+    fulfilled_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -32,6 +32,9 @@ ORDER_COLUMNS = (
     "expires_at",
     "created_at",
     "updated_at",
+    "tracking_number",
+    "carrier",
+    "fulfilled_at",
 )
 LINE_COLUMNS = (
     "id",

@@ -27,6 +27,12 @@ def order_confirmation_email_send_task(*, order_id: int) -> bool:
     return services.order_confirmation_email_send(order_id=order_id)
 
 
+@task(queue_name="emails")
+def order_shipped_email_send_task(*, order_id: int) -> bool:
+    """Send the "order shipped" email with its tracking link; idempotent."""
+    return services.order_shipped_email_send(order_id=order_id)
+
+
 @task(queue_name="critical")
 def orders_expire_task() -> int:
     """Cancel unpaid orders past their payment window; return how many."""

@@ -6,6 +6,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -39,3 +40,17 @@ def with_conflict_retries[T](attempt: Callable[[], T]) -> T:
             )
             time.sleep(BACKOFF_SECONDS * 2**number * (1 + random.random()))  # noqa: S311
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def conflict_retried[**P, T](service: Callable[P, T]) -> Callable[P, T]:
+    """Retry a whole `@transaction.atomic` service on deadlocks and the like.
+
+    Stack it above the atomic decorator, so each attempt is one transaction
+    and the boundary stays visible on the service itself.
+    """
+
+    @wraps(service)
+    def retried(*args: P.args, **kwargs: P.kwargs) -> T:
+        return with_conflict_retries(lambda: service(*args, **kwargs))
+
+    return retried

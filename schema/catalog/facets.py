@@ -29,9 +29,20 @@ class CategoryFacetCount:
     def is_type_of(cls, obj: Any, info: Any) -> bool:
         return isinstance(obj, CategoryFacet)
 
-    name: str = strawberry.field(description="Category name.")
+    name: str = strawberry.field(
+        description="Category name; several categories may share one (see label)."
+    )
+    label: str = strawberry.field(
+        description=(
+            "The name after its ancestors' names, from the top of the tree: "
+            "`Women / Dresses`; unique in practice, for display."
+        )
+    )
     count: int = strawberry.field(
-        description="Number of matching products filed directly under the category."
+        description=(
+            "Number of matching products in the category or any category below "
+            "it: what `filter.category` with this ID returns."
+        )
     )
 
     @strawberry.field(
@@ -39,6 +50,16 @@ class CategoryFacetCount:
     )
     def id(self, root: strawberry.Parent[CategoryFacet]) -> relay.GlobalID:
         return relay.GlobalID(type_name="Category", node_id=str(root.category_id))
+
+    @strawberry.field(
+        description="The global ID of the category above; null at the top level."
+    )
+    def parent_id(
+        self, root: strawberry.Parent[CategoryFacet]
+    ) -> relay.GlobalID | None:
+        if root.parent_id is None:
+            return None
+        return relay.GlobalID(type_name="Category", node_id=str(root.parent_id))
 
 
 @strawberry.type(description="Lowest and highest base price among matching products.")
@@ -67,7 +88,10 @@ class ProductFacets:
     sizes: list[FacetCount] = strawberry.field(description="Sizes on offer.")
     colours: list[FacetCount] = strawberry.field(description="Colours on offer.")
     categories: list[CategoryFacetCount] = strawberry.field(
-        description="Categories of matches."
+        description=(
+            "Categories of matches, each with its ancestors: a product in "
+            "Women / Dresses counts for both."
+        )
     )
     price: PriceRange = strawberry.field(
         description="Base price bounds, ignoring the price filter."

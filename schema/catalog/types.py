@@ -216,8 +216,8 @@ class Category(relay.Node):
 
     @strawberry.field(
         description=(
-            "Published products filed directly under this category (not its "
-            "subcategories; use `products(filter: {category})` for those)."
+            "Published products filed under this category or any category "
+            "below it, as `products(filter: {category})` returns them."
         ),
         extensions=[ConnectionArguments()],
     )

@@ -15,7 +15,7 @@ from apps.orders import services
 from apps.orders.errors import OrderValidationError
 from schema.context import Info
 from schema.core.ids import decode_global_id
-from schema.core.permissions import IsAuthenticated
+from schema.core.permissions import IsAuthenticated, IsStaff
 from schema.core.user_errors import user_error_from
 from schema.orders.inputs import OrderCreateInput
 from schema.orders.types import (
@@ -84,6 +84,17 @@ class OrderCancelPayload:
     order: Order | None = strawberry.field(
         default=None,
         description="The order, now CANCELLED; null when errors is not empty.",
+    )
+    errors: list[OrderError] = strawberry.field(
+        default_factory=list, description=_ERRORS
+    )
+
+
+@strawberry.type(description="The result of orderFulfil.")
+class OrderFulfilPayload:
+    order: Order | None = strawberry.field(
+        default=None,
+        description="The order, now FULFILLED; null when errors is not empty.",
     )
     errors: list[OrderError] = strawberry.field(
         default_factory=list, description=_ERRORS
@@ -172,3 +183,52 @@ class OrderMutation:
         row = order_row(order)
         await prefetch_order_relations(info, [row], "order")
         return OrderCancelPayload(order=row)  # type: ignore[arg-type]
+
+    @strawberry.mutation(
+        description=(
+            "Record that a PAID order was handed to a carrier (staff only): it "
+            "becomes FULFILLED, its fulfilment is set and the customer is "
+            "emailed once, with a tracking link for carriers that have one. "
+            "Repeating it with the same shipment returns the order unchanged."
+        ),
+        permission_classes=[IsStaff],
+    )
+    async def order_fulfil(
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID, strawberry.argument(description="The order shipped.")
+        ],
+        tracking_number: Annotated[
+            str,
+            strawberry.argument(
+                description=(
+                    "The carrier's tracking number: 4 to 40 letters, digits or "
+                    "hyphens; spaces are dropped and letters capitalised."
+                )
+            ),
+        ],
+        carrier: Annotated[
+            str,
+            strawberry.argument(
+                description=(
+                    "The carrier's name, 2 to 50 characters, e.g. `Royal Mail`. "
+                    "DHL, FedEx, Royal Mail, UPS and USPS get a tracking link."
+                )
+            ),
+        ],
+    ) -> OrderFulfilPayload | None:
+        order_id = decode_global_id(id, expected="Order", field="id")
+        user = await info.context.auser()
+        try:
+            order = await sync_to_async(services.order_fulfil)(
+                order_id=order_id,
+                tracking_number=tracking_number,
+                carrier=carrier,
+                actor_id=user.pk,
+            )
+        except DomainError as error:
+            return OrderFulfilPayload(errors=order_errors(error))
+        row = order_row(order)
+        await prefetch_order_relations(info, [row], "order")
+        return OrderFulfilPayload(order=row)  # type: ignore[arg-type]

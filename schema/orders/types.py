@@ -26,6 +26,7 @@ from schema.core.money import Money
 from schema.core.selection import selected_fields
 from schema.core.user_errors import UserError
 from schema.loaders.orders import PricedLine
+from schema.orders.fulfilment import Fulfilment, fulfilment_of
 
 
 @strawberry.enum(
@@ -239,6 +240,10 @@ class Order(relay.Node):
     @strawberry.field(description="The order's lines, in the order they were given.")
     def lines(self, root: strawberry.Parent[OrderRow], info: Info) -> list[OrderLine]:
         return info.context.loaders.lines_by_order_id.get((root.id, root.currency))  # type: ignore[return-value]
+
+    @strawberry.field(description="How it ships: null until the order is FULFILLED.")
+    def fulfilment(self, root: strawberry.Parent[OrderRow]) -> Fulfilment | None:
+        return fulfilment_of(root)
 
     @strawberry.field(
         description="Every status change, oldest first, creation included."

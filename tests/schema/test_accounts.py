@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from apps.accounts.models import User as UserModel
 from schema.context import Context, Info
 from schema.core.permissions import IsAuthenticated, IsStaff
 from tests.factories.accounts import PASSWORD, UserFactory, signed_in
-from tests.support.graphql import GRAPHQL_URL, error_codes, gql, request
+from tests.support.graphql import GRAPHQL_URL, JSON, error_codes, gql, request
 from tests.support.queries import assert_num_queries
 
 REGISTER = """

@@ -24,6 +24,7 @@ def test_category_shows_parent_children_and_its_own_products(gql_client):
     CategoryFactory.create(name="Midi", parent=dresses)
     CategoryFactory.create(name="Maxi", parent=dresses)
     ProductFactory.create(name="Wrap dress", category=dresses)
+    ProductFactory.create(name="Trench coat", category=women)
     ProductFactory.create(name="Hidden", category=dresses, is_published=False)
 
     body = gql(gql_client, CATEGORY, {"slug": "dresses"})
@@ -42,6 +43,60 @@ def test_category_shows_parent_children_and_its_own_products(gql_client):
                 ],
             },
         },
+    }
+
+
+def test_a_categorys_products_include_those_of_every_category_below_it(gql_client):
+    women = CategoryFactory.create(name="Women", slug="women")
+    dresses = CategoryFactory.create(name="Dresses", parent=women)
+    maxi = CategoryFactory.create(name="Maxi", parent=dresses)
+    ProductFactory.create(name="Blazer", category=women)
+    ProductFactory.create(name="Slip dress", category=dresses)
+    ProductFactory.create(name="Tiered maxi", category=maxi)
+    ProductFactory.create(name="Chinos", category=CategoryFactory.create(name="Men"))
+
+    body = gql(gql_client, CATEGORY, {"slug": "women", "first": 10})
+
+    assert [
+        e["node"]["name"] for e in body["data"]["category"]["products"]["edges"]
+    ] == [
+        "Blazer",
+        "Slip dress",
+        "Tiered maxi",
+    ]
+
+
+TREE = """
+query {
+  categories(first: 10) {
+    edges { node { name products(first: 2) {
+      edges { node { name } }
+      pageInfo { hasNextPage }
+    } } }
+  }
+}
+"""
+
+
+def test_a_page_of_categories_at_several_levels_pages_each_subtree(gql_client):
+    women = CategoryFactory.create(name="Women")
+    dresses = CategoryFactory.create(name="Dresses", parent=women)
+    ProductFactory.create(name="A blazer", category=women)
+    ProductFactory.create(name="B dress", category=dresses)
+    ProductFactory.create(name="C dress", category=dresses)
+
+    body = gql(gql_client, TREE)
+
+    pages = {
+        edge["node"]["name"]: (
+            [e["node"]["name"] for e in edge["node"]["products"]["edges"]],
+            edge["node"]["products"]["pageInfo"]["hasNextPage"],
+        )
+        for edge in body["data"]["categories"]["edges"]
+    }
+    assert pages == {
+        "Dresses": (["B dress", "C dress"], False),
+        "Women": (["A blazer", "B dress"], True),
     }
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 
 from apps.catalog.models import Stock
 from apps.orders import models
@@ -75,7 +77,7 @@ def create_input(*pairs, key: str | None = None, **address: str) -> dict[str, An
             for variant, quantity in pairs
         ],
         "shippingAddress": {**ADDRESS, **address},
-        "idempotencyKey": key or uuid.uuid4().hex,
+        "idempotencyKey": uuid.uuid4().hex if key is None else key,
     }
 
 
@@ -278,6 +280,65 @@ def test_a_replayed_create_returns_the_same_order_once(gql_client):
             }
         ],
     }
+
+
+def test_a_key_reused_after_the_retention_replays_its_order_or_is_refused(
+    gql_client,
+):
+    buyer = UserFactory.create()
+    variant = stocked_variant(on_hand=5)
+    variables = {"input": create_input((variant, 1), key="a-day-later")}
+    first = post(gql_client, CREATE, variables, bearer=token(buyer))["data"][
+        "orderCreate"
+    ]
+
+    with time_machine.travel(timedelta(hours=25)):
+        bearer = token(buyer)  # the first access token has expired
+        same = post(gql_client, CREATE, variables, bearer=bearer)
+        other = post(
+            gql_client,
+            CREATE,
+            {"input": create_input((variant, 2), key="a-day-later")},
+            bearer=bearer,
+        )
+
+    assert first["errors"] == []
+    assert same["data"]["orderCreate"]["order"]["id"] == first["order"]["id"]
+    assert other == {
+        "data": {
+            "orderCreate": {
+                "order": None,
+                "errors": [
+                    {
+                        "field": "idempotencyKey",
+                        "code": "IDEMPOTENCY_KEY_REUSED",
+                        "message": (
+                            "This idempotency key was already used for a "
+                            "different request."
+                        ),
+                    }
+                ],
+            }
+        }
+    }
+    assert models.Order.objects.count() == 1
+
+
+def test_an_empty_key_is_reported_with_the_other_errors(gql_client):
+    bearer = token(UserFactory.create())
+
+    body = post(
+        gql_client,
+        CREATE,
+        {"input": {**create_input(key="", country="UK"), "lines": []}},
+        bearer=bearer,
+    )
+
+    assert [(e["field"], e["code"]) for e in body["data"]["orderCreate"]["errors"]] == [
+        ("idempotencyKey", "INVALID_IDEMPOTENCY_KEY"),
+        ("shippingAddress.country", "INVALID_ADDRESS"),
+        ("lines", "EMPTY_ORDER"),
+    ]
 
 
 def test_another_customers_order_reads_as_missing(gql_client):

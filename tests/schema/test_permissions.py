@@ -54,6 +54,7 @@ POLICY = {
     "Mutation.tokenRevoke": PUBLIC,
     "Mutation.orderCreate": SIGNED_IN,
     "Mutation.orderCancel": SIGNED_IN,
+    "Mutation.orderFulfil": STAFF,
     "Mutation.paymentInitialize": SIGNED_IN,
     "Mutation.reportGenerate": STAFF,
 }

@@ -364,6 +364,76 @@ def test_facets_count_products_per_option_ignoring_their_own_filter(gql_client):
     assert facets["price"] == {"min": "10.00", "max": "30.00", "count": 2}
 
 
+CATEGORY_FACETS = """
+query ($filter: ProductFilterInput) {
+  products(filter: $filter, first: 1) {
+    totalCount
+    facets { categories { id name label parentId count } }
+  }
+}
+"""
+
+
+def test_category_facets_count_subtrees_and_are_told_apart_by_their_parents(
+    gql_client,
+):
+    women = CategoryFactory.create(name="Women")
+    men = CategoryFactory.create(name="Men")
+    women_dresses = CategoryFactory.create(name="Dresses", parent=women)
+    men_dresses = CategoryFactory.create(name="Dresses", parent=men)
+    for category in (women_dresses, women_dresses, men_dresses, women):
+        ProductFactory.create(category=category)
+
+    body = gql(gql_client, CATEGORY_FACETS)
+
+    assert body["data"]["products"]["facets"]["categories"] == [
+        {
+            "id": gid("Category", women.pk),
+            "name": "Women",
+            "label": "Women",
+            "parentId": None,
+            "count": 3,
+        },
+        {
+            "id": gid("Category", women_dresses.pk),
+            "name": "Dresses",
+            "label": "Women / Dresses",
+            "parentId": gid("Category", women.pk),
+            "count": 2,
+        },
+        {
+            "id": gid("Category", men.pk),
+            "name": "Men",
+            "label": "Men",
+            "parentId": None,
+            "count": 1,
+        },
+        {
+            "id": gid("Category", men_dresses.pk),
+            "name": "Dresses",
+            "label": "Men / Dresses",
+            "parentId": gid("Category", men.pk),
+            "count": 1,
+        },
+    ]
+
+
+def test_a_category_facets_count_is_what_filtering_by_it_returns(gql_client):
+    women = CategoryFactory.create(name="Women")
+    dresses = CategoryFactory.create(name="Dresses", parent=women)
+    maxi = CategoryFactory.create(name="Maxi", parent=dresses)
+    for category in (women, dresses, maxi, maxi):
+        ProductFactory.create(category=category)
+    facets = gql(gql_client, CATEGORY_FACETS)["data"]["products"]["facets"]
+
+    for facet in facets["categories"]:
+        filtered = gql(
+            gql_client, CATEGORY_FACETS, {"filter": {"category": facet["id"]}}
+        )
+
+        assert filtered["data"]["products"]["totalCount"] == facet["count"]
+
+
 def test_facets_of_an_empty_result_have_no_price_bounds(gql_client):
     body = gql(gql_client, FACETS, {"filter": {"search": "nothing matches"}})
 

@@ -18,11 +18,11 @@ from tests.support.queries import assert_num_queries
 COUNTED_FIELDS = {
     "Query.products",  # test_products_with_category_and_variants_cost_three_queries
     "Product.variants",  # idem
-    "Query.categories",  # test_categories_with_children_and_products_cost_four_queries
+    "Query.categories",  # test_categories_with_children_and_products_cost_five_queries
     "Category.children",  # idem
     "Category.products",  # idem
     "Query.nodes",  # tests/schema/test_nodes.py::test_nodes_batch_each_type_into_one_query
-    "ProductFacets.sizes",  # test_facets_cost_four_grouped_queries_at_any_page_size
+    "ProductFacets.sizes",  # test_facets_cost_five_grouped_queries_at_any_page_size
     "ProductFacets.colours",  # idem
     "ProductFacets.categories",  # idem
     # Mutation errors are built in memory: tests/schema/test_accounts.py::
@@ -44,6 +44,7 @@ COUNTED_FIELDS = {
     "Query.orders",  # test_staff_orders_cost_the_same_at_any_page_size
     "OrderCreatePayload.errors",  # test_order_create_errors_cost_the_same_per_line
     "OrderCancelPayload.errors",  # test_order_cancel_error_costs_fixed_queries
+    "OrderFulfilPayload.errors",  # test_order_fulfil_errors_cost_fixed_queries
 }
 
 PRODUCTS = """
@@ -84,14 +85,16 @@ def test_products_with_category_and_variants_cost_three_queries(gql_client, firs
 
 
 @pytest.mark.parametrize("first", [1, 10, 100])
-def test_categories_with_children_and_products_cost_four_queries(gql_client, first):
+def test_categories_with_children_and_products_cost_five_queries(gql_client, first):
     for _ in range(first):
         category = CategoryFactory.create()
-        CategoryFactory.create(parent=category)
-        for _ in range(2):
-            stocked_variant(product=ProductFactory.create(category=category))
+        child = CategoryFactory.create(parent=category)
+        for home in (category, child):
+            stocked_variant(product=ProductFactory.create(category=home))
 
-    with assert_num_queries(4):
+    # categories, children, the category tree (products of subcategories
+    # count), products, variants
+    with assert_num_queries(5):
         body = gql(gql_client, CATEGORIES, {"first": first})
 
     assert len(body["data"]["categories"]["edges"]) == first
@@ -108,10 +111,11 @@ query ($first: Int!) {
 
 
 @pytest.mark.parametrize("first", [1, 10, 100])
-def test_facets_cost_four_grouped_queries_at_any_page_size(gql_client, first):
+def test_facets_cost_five_grouped_queries_at_any_page_size(gql_client, first):
     _catalog(products=100)
 
-    with assert_num_queries(1 + 1 + 4):  # page, total count, four facets
+    # page, total count, four facets, the category tree (facet labels)
+    with assert_num_queries(1 + 1 + 4 + 1):
         body = gql(gql_client, FACETS, {"first": first})
 
     assert body["data"]["products"]["totalCount"] == 100
@@ -172,9 +176,11 @@ def test_order_create_errors_cost_the_same_per_line(gql_client, lines):
     bearer = token(UserFactory.create())
     variants = [stocked_variant() for _ in range(lines)]
 
-    # viewer; variants and stock (gathered), products; key lookup, customer
-    # check, open units, key lookup again (a racing duplicate may have won)
-    with assert_num_queries(8):
+    # viewer; variants and stock (gathered), products; then the service's
+    # transaction (a savepoint inside the test's; begin, rollback to and
+    # release): key lookup, the order holding the key, customer check,
+    # open units, key lookup again (a racing duplicate may have won)
+    with assert_num_queries(12):
         body = post(
             gql_client,
             CREATE,
@@ -191,10 +197,10 @@ def test_order_create_costs_the_same_at_any_number_of_lines(gql_client, lines):
     bearer = token(UserFactory.create())
     variants = [stocked_variant() for _ in range(lines)]
 
-    # Reads as in the errors test below, then the write transaction, which
-    # includes the email job (savepoint, insert, release); only PostgreSQL
-    # runs `SET LOCAL lock_timeout` before locking stock.
-    with assert_num_queries(31 if connection.vendor == "postgresql" else 30):
+    # Reads as in the errors test below, then the writes in the same
+    # transaction, which include the email job (savepoint, insert, release);
+    # only PostgreSQL runs `SET LOCAL lock_timeout` before locking stock.
+    with assert_num_queries(32 if connection.vendor == "postgresql" else 31):
         body = post(
             gql_client,
             CREATE,
@@ -218,3 +224,24 @@ def test_order_cancel_error_costs_fixed_queries(gql_client):
     assert [e["code"] for e in body["data"]["orderCancel"]["errors"]] == [
         "ORDER_NOT_FOUND"
     ], captured.captured_queries
+
+
+def test_order_fulfil_errors_cost_fixed_queries(gql_client):
+    bearer = token(UserFactory.create(staff=True))
+    fulfil = """
+    mutation ($id: ID!) {
+      orderFulfil(id: $id, trackingNumber: "?", carrier: "?") {
+        errors { field code }
+      }
+    }
+    """
+
+    # viewer, then the service's savepoint (opened, rolled back, released):
+    # the shipment is checked before the order is read
+    with assert_num_queries(4):
+        body = post(gql_client, fulfil, {"id": gid("Order", 999_999)}, bearer=bearer)
+
+    assert [e["code"] for e in body["data"]["orderFulfil"]["errors"]] == [
+        "INVALID_TRACKING_NUMBER",
+        "INVALID_CARRIER",
+    ]

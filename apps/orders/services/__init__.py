@@ -1,11 +1,13 @@
 """Order writes. Each public function is a transaction boundary."""
 
+from apps.orders.services.addresses import ShippingAddress
 from apps.orders.services.expiry import orders_expire
 from apps.orders.services.notifications import (
     order_confirmation_email_send,
     order_received_email_send,
+    order_shipped_email_send,
 )
-from apps.orders.services.placement import LineInput, ShippingAddress, order_place
+from apps.orders.services.placement import LineInput, order_place
 from apps.orders.services.transitions import (
     order_cancel,
     order_fulfil,
@@ -23,5 +25,6 @@ __all__ = [
     "order_place",
     "order_received_email_send",
     "order_refund",
+    "order_shipped_email_send",
     "orders_expire",
 ]

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from apps.orders import models
+from apps.orders import carriers, models
 from apps.orders.errors import OrderNotFoundError
 
 Kind = models.OrderEmail.Kind
@@ -19,6 +19,7 @@ _EMAILS = {
         "Your order {number} is confirmed",
         "orders/email/order_confirmed",
     ),
+    Kind.SHIPPED: ("Your order {number} is on its way", "orders/email/order_shipped"),
 }
 
 
@@ -38,6 +39,15 @@ def order_confirmation_email_send(*, order_id: int) -> bool:
         OrderNotFoundError: the order is gone.
     """
     return _order_email_send(order_id=order_id, kind=Kind.CONFIRMED)
+
+
+def order_shipped_email_send(*, order_id: int) -> bool:
+    """Send the "order shipped" email, with the tracking link, unless it was sent.
+
+    Raises:
+        OrderNotFoundError: the order is gone.
+    """
+    return _order_email_send(order_id=order_id, kind=Kind.SHIPPED)
 
 
 def _order_email_send(*, order_id: int, kind: models.OrderEmail.Kind) -> bool:
@@ -63,7 +73,13 @@ def _order_email_send(*, order_id: int, kind: models.OrderEmail.Kind) -> bool:
         except IntegrityError:
             return False
         subject, template = _EMAILS[kind]
-        context = {"order": order, "lines": list(order.lines.order_by("id"))}
+        context = {
+            "order": order,
+            "lines": list(order.lines.order_by("id")),
+            "tracking_url": carriers.tracking_url(
+                carrier=order.carrier, tracking_number=order.tracking_number
+            ),
+        }
         message = EmailMultiAlternatives(
             subject=subject.format(number=order.number),
             body=render_to_string(f"{template}.txt", context),

@@ -7,10 +7,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from apps.accounts.models import User
 from apps.catalog import stock
@@ -23,8 +26,13 @@ from apps.orders.errors import (
     OrderErrorCode,
     OrderValidationError,
 )
+from apps.orders.services.addresses import (
+    ShippingAddress,
+    address_normalised,
+    address_problems,
+)
 from apps.orders.status import OrderStatus
-from apps.orders.transactions import with_conflict_retries
+from apps.orders.transactions import conflict_retried
 
 OPERATION = "order_place"
 # Crockford's base32 without I, L, O, U: nothing to misread over the phone.
@@ -40,31 +48,6 @@ class LineInput:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ShippingAddress:
-    """Where the order ships; `country` is an ISO 3166-1 alpha-2 code."""
-
-    full_name: str
-    line1: str
-    city: str
-    postal_code: str
-    country: str
-    line2: str = ""
-    phone: str = ""
-
-
-# field -> (required, max length)
-_ADDRESS_RULES = {
-    "full_name": (True, 200),
-    "line1": (True, 200),
-    "line2": (False, 200),
-    "city": (True, 100),
-    "postal_code": (True, 20),
-    "country": (True, 2),
-    "phone": (False, 32),
-}
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class _Plan:
     """A validated order, ready to be written."""
 
@@ -76,6 +59,8 @@ class _Plan:
     idempotency_key: str
 
 
+@conflict_retried
+@transaction.atomic
 def order_place(
     *,
     customer_id: int,
@@ -100,7 +85,9 @@ def order_place(
         shipping_address: Snapshotted onto the order.
         idempotency_key: Chosen by the client, unique per customer. The same
             key with the same lines and address returns the first order
-            (even after stock ran out); with anything else it is refused.
+            (even after stock ran out, and even after the idempotency
+            record's retention: the order keeps its key for good); with
+            anything else it is IDEMPOTENCY_KEY_REUSED.
         catalog: The lines' variants as already loaded by the caller
             (the GraphQL layer loads them through dataloaders, in parallel);
             None to load them here. Only a pre-check: stock is re-checked
@@ -113,13 +100,15 @@ def order_place(
             code and field: EMPTY_ORDER, INVALID_QUANTITY,
             LINE_LIMIT_EXCEEDED, DUPLICATE_LINE, UNKNOWN_VARIANT,
             NOT_PUBLISHED, INSUFFICIENT_STOCK, MIXED_CURRENCY,
-            INVALID_ADDRESS, OPEN_UNITS_LIMIT_EXCEEDED, CUSTOMER_NOT_FOUND.
+            INVALID_ADDRESS, OPEN_UNITS_LIMIT_EXCEEDED, CUSTOMER_NOT_FOUND,
+            and INVALID_IDEMPOTENCY_KEY among them.
         OrderBusyError: STOCK_BUSY when stock rows stayed locked past
             `settings.STOCK_LOCK_TIMEOUT`; the client may retry.
-        IdempotencyError: IDEMPOTENCY_KEY_REUSED, INVALID_IDEMPOTENCY_KEY.
+        IdempotencyError: IDEMPOTENCY_KEY_REUSED.
     """
     now = now or timezone.now()
     lines = tuple(lines)
+    shipping_address = address_normalised(shipping_address)
     scope = idempotency.IdempotencyScope(
         operation=OPERATION, owner=f"user:{customer_id}", key=idempotency_key
     )
@@ -127,9 +116,11 @@ def order_place(
         "lines": [[line.variant_id, line.quantity] for line in lines],
         "shipping_address": asdict(shipping_address),
     }
-    stored = idempotency.idempotency_lookup(scope=scope, request=request, now=now)
-    if stored is not None:
-        return models.Order.objects.get(pk=stored["order_id"])
+    key_problems = _key_problems(idempotency_key)
+    if not key_problems and (
+        placed := _placed(scope, request, customer_id=customer_id, now=now)
+    ):
+        return placed
     try:
         plan = _validate(
             customer_id=customer_id,
@@ -138,32 +129,80 @@ def order_place(
             address=shipping_address,
             idempotency_key=idempotency_key,
             now=now,
+            problems=key_problems,
         )
     except OrderValidationError:
         # A racing duplicate may have committed since the lookup and taken
-        # the last units: then its order is the answer, not the error.
-        stored = idempotency.idempotency_lookup(scope=scope, request=request, now=now)
+        # the last units: then its order is the answer, not the error. It
+        # committed its record with its order, so the record is enough.
+        stored = (
+            None
+            if key_problems
+            else idempotency.idempotency_lookup(scope=scope, request=request, now=now)
+        )
         if stored is not None:
             return models.Order.objects.get(pk=stored["order_id"])
         raise
+    claim = idempotency.idempotency_claim(scope=scope, request=request, now=now)
+    if claim.replay is not None:
+        return models.Order.objects.get(pk=claim.replay["order_id"])
+    order = _order_create(plan, now=now)
+    claim.complete({"order_id": order.pk})
+    return order
 
-    created: list[models.Order] = []
 
-    def execute() -> idempotency.JSONObject:
-        order = _order_create(plan, now=now)
-        created.append(order)
-        return {"order_id": order.pk}
+def _key_problems(key: str) -> list[ErrorDetail]:
+    """A malformed key is one problem among the others, not a veto on them."""
+    try:
+        idempotency.idempotency_key_check(key)
+    except idempotency.IdempotencyError as error:
+        return [ErrorDetail(code=error.code, message=error.message, field=error.field)]
+    return []
 
-    def attempt() -> idempotency.JSONObject:
-        created.clear()
-        return idempotency.idempotent_call(
-            scope=scope, request=request, execute=execute, now=now
-        ).response
 
-    response = with_conflict_retries(attempt)
-    if created:
-        return created[0]
-    return models.Order.objects.get(pk=response["order_id"])
+def _placed(
+    scope: idempotency.IdempotencyScope,
+    request: Mapping[str, Any],
+    *,
+    customer_id: int,
+    now: datetime,
+) -> models.Order | None:
+    """Return the order this key already placed for this request, or None.
+
+    The idempotency record answers within its retention; after that the
+    order itself still holds the key (unique per customer, forever), so a
+    late retry of the same request returns it too. A different request
+    under either is IDEMPOTENCY_KEY_REUSED.
+    """
+    stored = idempotency.idempotency_lookup(scope=scope, request=request, now=now)
+    if stored is not None:
+        return models.Order.objects.get(pk=stored["order_id"])
+    order = (
+        models.Order.objects.filter(
+            customer_id=customer_id,
+            idempotency_key=scope.key,
+        )
+        .prefetch_related("lines")
+        .first()
+    )
+    if order is None:
+        return None
+    placed_request = {
+        "lines": [
+            [line.variant_id, line.quantity]
+            for line in sorted(order.lines.all(), key=lambda line: line.pk)
+        ],
+        "shipping_address": order.shipping_address,
+    }
+    if idempotency.request_fingerprint(placed_request) != (
+        idempotency.request_fingerprint(request)
+    ):
+        raise idempotency.IdempotencyError(
+            idempotency.IdempotencyErrorCode.IDEMPOTENCY_KEY_REUSED,
+            "This idempotency key was already used for a different request.",
+            field="idempotency_key",
+        )
+    return order
 
 
 def _validate(
@@ -174,9 +213,10 @@ def _validate(
     address: ShippingAddress,
     idempotency_key: str,
     now: datetime,
+    problems: Sequence[ErrorDetail] = (),
 ) -> _Plan:
     """Check the request against the catalog without writing; report all."""
-    details: list[ErrorDetail] = []
+    details: list[ErrorDetail] = list(problems)
     if not User.objects.filter(pk=customer_id, is_active=True).exists():
         details.append(
             ErrorDetail(
@@ -185,7 +225,7 @@ def _validate(
                 field="customer_id",
             )
         )
-    details.extend(_address_problems(address))
+    details.extend(address_problems(address))
     variants = (
         dict(catalog)
         if catalog is not None
@@ -288,33 +328,14 @@ def _line_problems(
 def _insufficient(index: int, available: int) -> ErrorDetail:
     return ErrorDetail(
         code=OrderErrorCode.INSUFFICIENT_STOCK,
-        message=f"Only {available} units are available.",
+        message=ngettext(
+            "Only %(count)d unit is available.",
+            "Only %(count)d units are available.",
+            available,
+        )
+        % {"count": available},
         field=f"lines.{index}.quantity",
     )
-
-
-def _address_problems(address: ShippingAddress) -> list[ErrorDetail]:
-    details = []
-    for name, (required, max_length) in _ADDRESS_RULES.items():
-        value: str = getattr(address, name)
-        message = None
-        if required and not value.strip():
-            message = "This field is required."
-        elif len(value) > max_length:
-            message = f"At most {max_length} characters."
-        elif name == "country" and not (
-            len(value) == max_length and value.isascii() and value.isupper()
-        ):
-            message = "A two-letter ISO 3166-1 country code, e.g. GB."
-        if message:
-            details.append(
-                ErrorDetail(
-                    code=OrderErrorCode.INVALID_ADDRESS,
-                    message=message,
-                    field=f"shipping_address.{name}",
-                )
-            )
-    return details
 
 
 def _open_units(customer_id: int, *, now: datetime) -> int:

@@ -4,11 +4,13 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 
 from apps.core.idempotency import (
     IdempotencyError,
     IdempotencyErrorCode,
     IdempotencyScope,
+    idempotency_claim,
     idempotency_lookup,
     idempotency_records_purge,
     idempotent_call,
@@ -182,6 +184,51 @@ def test_a_malformed_key_is_refused(key):
 
     assert excinfo.value.code == IdempotencyErrorCode.INVALID_IDEMPOTENCY_KEY
     assert excinfo.value.message == "The idempotency key must be 1 to 255 characters."
+
+
+@pytest.mark.django_db
+def test_a_claim_completed_in_the_services_transaction_is_replayed_by_the_next():
+    with transaction.atomic():
+        first = idempotency_claim(scope=SCOPE, request={"email": "a@x"}, now=NOW)
+        first.complete({"user_id": 7})
+
+    with transaction.atomic():
+        again = idempotency_claim(scope=SCOPE, request={"email": "a@x"}, now=NOW)
+
+    assert first.replay is None
+    assert again.replay == {"user_id": 7}
+
+
+@pytest.mark.django_db
+def test_a_claim_rolled_back_with_its_transaction_leaves_the_key_free():
+    def service_that_fails():
+        with transaction.atomic():
+            idempotency_claim(scope=SCOPE, request={"email": "a@x"}, now=NOW)
+            raise IdempotencyError(IdempotencyErrorCode.INVALID_IDEMPOTENCY_KEY, "x")
+
+    with pytest.raises(IdempotencyError):
+        service_that_fails()
+
+    with transaction.atomic():
+        claim = idempotency_claim(scope=SCOPE, request={"email": "b@x"}, now=NOW)
+
+    assert claim.replay is None
+
+
+@pytest.mark.django_db
+def test_a_claim_without_a_key_stores_nothing():
+    with transaction.atomic():
+        claim = idempotency_claim(scope=None, request={"email": "a@x"}, now=NOW)
+        claim.complete({"user_id": 7})
+
+    assert claim.replay is None
+    assert IdempotencyRecord.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_claim_outside_a_transaction_is_a_programming_error():
+    with pytest.raises(RuntimeError, match="inside the service's transaction"):
+        idempotency_claim(scope=SCOPE, request={"email": "a@x"}, now=NOW)
 
 
 @pytest.mark.postgres

@@ -64,3 +64,77 @@ def test_orders_cannot_be_added_or_deleted_in_the_admin(staff_client):
         ).status_code
         == 403
     )
+
+
+def test_the_fulfil_action_asks_for_each_orders_shipment_first(staff_client):
+    paid = placed_order()
+    order_mark_paid(order_id=paid.pk)
+
+    response = staff_client.post(
+        reverse("admin:orders_order_changelist"),
+        {"action": "fulfil", "_selected_action": [paid.pk]},
+    )
+
+    assert response.status_code == 200
+    assert b"Mark orders as shipped" in response.content
+    assert f'name="order-{paid.pk}-tracking_number"'.encode() in response.content
+    paid.refresh_from_db()
+    assert paid.status == OrderStatus.PAID
+
+
+def test_fulfilling_from_the_admin_ships_paid_orders_and_spares_the_others(
+    staff_client,
+):
+    paid = placed_order()
+    order_mark_paid(order_id=paid.pk)
+    unpaid = placed_order()
+
+    response = staff_client.post(
+        reverse("admin:orders_order_changelist"),
+        {
+            "action": "fulfil",
+            "apply": "Mark as shipped",
+            "_selected_action": [paid.pk, unpaid.pk],
+            f"order-{paid.pk}-carrier": "royal mail",
+            f"order-{paid.pk}-tracking_number": "AB123456789GB",
+            f"order-{unpaid.pk}-carrier": "UPS",
+            f"order-{unpaid.pk}-tracking_number": "1Z999AA1",
+        },
+        follow=True,
+    )
+
+    paid.refresh_from_db()
+    unpaid.refresh_from_db()
+    assert (paid.status, paid.carrier, paid.tracking_number) == (
+        OrderStatus.FULFILLED,
+        "Royal Mail",
+        "AB123456789GB",
+    )
+    assert unpaid.status == OrderStatus.PENDING_PAYMENT
+    assert b"1 order(s) marked as shipped." in response.content
+    assert b"cannot become FULFILLED" in response.content
+
+
+def test_a_bad_tracking_number_in_the_admin_is_reported_and_ships_nothing(
+    staff_client,
+):
+    paid = placed_order()
+    order_mark_paid(order_id=paid.pk)
+
+    response = staff_client.post(
+        reverse("admin:orders_order_changelist"),
+        {
+            "action": "fulfil",
+            "apply": "Mark as shipped",
+            "_selected_action": [paid.pk],
+            f"order-{paid.pk}-carrier": "UPS",
+            f"order-{paid.pk}-tracking_number": "<x>",
+        },
+        follow=True,
+    )
+
+    paid.refresh_from_db()
+    assert paid.status == OrderStatus.PAID
+    assert b"A tracking number is 4 to 40 letters, digits or hyphens." in (
+        response.content
+    )

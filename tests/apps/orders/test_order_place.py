@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 
@@ -254,6 +255,16 @@ def test_more_units_than_available_are_refused_with_the_available_count():
 
 
 @pytest.mark.django_db
+def test_one_unit_left_is_reported_in_the_singular():
+    variant = stocked_variant(on_hand=1)
+
+    with pytest.raises(OrderValidationError) as excinfo:
+        _place(customer(), lines((variant, 2)))
+
+    assert excinfo.value.details[0].message == "Only 1 unit is available."
+
+
+@pytest.mark.django_db
 def test_a_variant_without_a_stock_row_has_nothing_available():
     variant = VariantFactory.create()
 
@@ -289,7 +300,17 @@ def test_items_in_different_currencies_are_refused():
             "At most 20 characters.",
         ),
         (
-            {"country": "gb"},
+            {"country": "ZZ"},
+            "shipping_address.country",
+            "A two-letter ISO 3166-1 country code, e.g. GB.",
+        ),
+        (
+            {"country": "UK"},
+            "shipping_address.country",
+            "A two-letter ISO 3166-1 country code, e.g. GB.",
+        ),
+        (
+            {"country": "Q1"},
             "shipping_address.country",
             "A two-letter ISO 3166-1 country code, e.g. GB.",
         ),
@@ -303,7 +324,9 @@ def test_items_in_different_currencies_are_refused():
         "blank_city_case",
         "blank_name_case",
         "long_postcode_case",
-        "lowercase_country_case",
+        "user_assigned_country_case",
+        "uk_is_not_the_code_for_britain_case",
+        "digit_country_case",
         "short_country_case",
     ],
 )
@@ -313,6 +336,15 @@ def test_an_invalid_address_is_refused_field_by_field(overrides, field, message)
 
     assert _problems(excinfo) == [(OrderErrorCode.INVALID_ADDRESS, field)]
     assert excinfo.value.details[0].message == message
+
+
+@pytest.mark.django_db
+def test_a_country_code_is_stored_in_capitals_whatever_its_case_in_the_request():
+    order = _place(
+        customer(), lines((stocked_variant(), 1)), shipping=address(country=" gb")
+    )
+
+    assert order.shipping_address["country"] == "GB"
 
 
 @pytest.mark.django_db
@@ -431,11 +463,65 @@ def test_a_failed_request_leaves_its_key_free_for_a_corrected_one():
     "key", ["", "   ", "x" * 256], ids=["empty_case", "blank_case", "long_case"]
 )
 def test_a_malformed_key_is_refused(key):
-    with pytest.raises(IdempotencyError) as excinfo:
+    with pytest.raises(OrderValidationError) as excinfo:
         _place(customer(), lines((stocked_variant(), 1)), key=key)
 
-    assert excinfo.value.code == IdempotencyErrorCode.INVALID_IDEMPOTENCY_KEY
+    assert _problems(excinfo) == [
+        (IdempotencyErrorCode.INVALID_IDEMPOTENCY_KEY, "idempotency_key")
+    ]
     assert models.Order.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_empty_key_is_reported_with_every_other_problem():
+    with pytest.raises(OrderValidationError) as excinfo:
+        _place(
+            customer(),
+            lines((stocked_variant(), 0)),
+            key="",
+            shipping=address(country="ZZ"),
+        )
+
+    assert _problems(excinfo) == [
+        (IdempotencyErrorCode.INVALID_IDEMPOTENCY_KEY, "idempotency_key"),
+        (OrderErrorCode.INVALID_ADDRESS, "shipping_address.country"),
+        (OrderErrorCode.INVALID_QUANTITY, "lines.0.quantity"),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_retry_after_the_retention_returns_the_order_the_key_placed():
+    buyer = customer()
+    variant = stocked_variant(on_hand=5)
+    first = _place(buyer, lines((variant, 2)), key="late", now=NOW)
+
+    with time_machine.travel(NOW + timedelta(hours=25), tick=False):
+        again = _place(buyer, lines((variant, 2)), key="late", now=None)
+
+    assert again.pk == first.pk
+    assert models.Order.objects.count() == 1
+    assert Stock.objects.get(pk=variant.pk).quantity_reserved == 2
+
+
+@pytest.mark.django_db
+def test_another_request_under_a_key_past_its_retention_is_refused():
+    buyer = customer()
+    variant = stocked_variant(on_hand=5)
+    _place(buyer, lines((variant, 2)), key="late", now=NOW)
+    before = _row_counts()
+
+    with (
+        time_machine.travel(NOW + timedelta(hours=25), tick=False),
+        pytest.raises(IdempotencyError) as excinfo,
+    ):
+        _place(buyer, lines((variant, 3)), key="late", now=None)
+
+    assert excinfo.value.code == IdempotencyErrorCode.IDEMPOTENCY_KEY_REUSED
+    assert excinfo.value.field == "idempotency_key"
+    assert excinfo.value.message == (
+        "This idempotency key was already used for a different request."
+    )
+    assert _row_counts() == before
 
 
 @pytest.mark.django_db

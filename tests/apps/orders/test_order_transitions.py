@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
 import pytest
 
@@ -23,6 +24,7 @@ from tests.factories.catalog import stocked_variant
 from tests.factories.orders import customer, placed_order, staff
 
 LATER = datetime(2026, 3, 1, 13, 0, tzinfo=UTC)
+_fulfil = partial(order_fulfil, tracking_number="1Z999AA10123456784", carrier="UPS")
 
 
 def _stock(variant) -> tuple[int, int]:
@@ -194,7 +196,7 @@ def test_a_paid_order_is_fulfilled_or_refunded_once():
     for order in (fulfilled, refunded):
         order_mark_paid(order_id=order.pk)
 
-    order_fulfil(order_id=fulfilled.pk)
+    _fulfil(order_id=fulfilled.pk)
     order_refund(order_id=refunded.pk)
 
     assert _history(fulfilled)[-1] == (OrderStatus.PAID, OrderStatus.FULFILLED)
@@ -202,13 +204,13 @@ def test_a_paid_order_is_fulfilled_or_refunded_once():
     with pytest.raises(IllegalTransitionError):
         order_refund(order_id=fulfilled.pk)
     with pytest.raises(IllegalTransitionError):
-        order_fulfil(order_id=refunded.pk)
+        _fulfil(order_id=refunded.pk)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "service",
-    [order_fulfil, order_refund],
+    [_fulfil, order_refund],
     ids=["fulfil_unpaid_case", "refund_unpaid_case"],
 )
 def test_an_unpaid_order_cannot_skip_payment(service):
