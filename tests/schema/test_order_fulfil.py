@@ -9,8 +9,7 @@ from apps.orders.services import order_mark_paid
 from apps.orders.status import OrderStatus
 from tests.factories.accounts import UserFactory
 from tests.factories.orders import placed_order
-from tests.schema.test_orders import gid, post, token
-from tests.support.graphql import error_codes
+from tests.support.graphql import error_codes, gid, post, token
 
 FULFIL = """
 mutation ($id: ID!, $trackingNumber: String!, $carrier: String!) {

@@ -6,9 +6,9 @@ import pytest
 
 from apps.reports.models import SalesReportSnapshot
 from tests.factories.accounts import UserFactory
-from tests.schema.test_orders import post, token
 from tests.schema.test_report_snapshots import GENERATE
 from tests.schema.test_reports import REPORT
+from tests.support.graphql import post, token
 
 pytestmark = pytest.mark.django_db
 

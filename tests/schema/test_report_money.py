@@ -18,9 +18,9 @@ import pytest
 
 from tests.factories.accounts import UserFactory
 from tests.factories.catalog import ProductFactory, stocked_variant
-from tests.schema.test_orders import post, token
 from tests.schema.test_report_snapshots import GENERATE
 from tests.schema.test_reports import DAY_ONE, _sell
+from tests.support.graphql import post, token
 
 pytestmark = pytest.mark.django_db
 

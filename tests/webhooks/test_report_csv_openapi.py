@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 from apps.reports import snapshots
 from apps.reports.models import SalesReportSnapshot
 from tests.factories.accounts import UserFactory
-from tests.schema.test_orders import token
+from tests.support.graphql import token
 
 pytestmark = pytest.mark.django_db
 
