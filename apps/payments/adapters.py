@@ -11,6 +11,7 @@ start a second charge.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,6 +23,8 @@ from django.conf import settings
 
 from apps.payments.errors import ProviderUnavailableError
 from apps.payments.models import Provider
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,6 +64,11 @@ class Adapter(Protocol):
     ) -> None:
         """Ask the provider to refund `amount` of a captured payment (once per key)."""
 
+    def cancel(
+        self, *, provider: Provider, reference: str, idempotency_key: str
+    ) -> None:
+        """Ask the provider to drop a payment not yet captured (once per key)."""
+
 
 def _minor(amount: Decimal) -> int:
     return int(amount * 100)
@@ -94,6 +102,11 @@ class SimulatedAdapter:
         idempotency_key: str,
     ) -> None:
         """Nothing to call: `payment_simulate REF refunded` plays the answer."""
+
+    def cancel(
+        self, *, provider: Provider, reference: str, idempotency_key: str
+    ) -> None:
+        """Nothing to call: a simulated payment is only a row here."""
 
 
 class LiveAdapter:
@@ -156,6 +169,33 @@ class LiveAdapter:
             raise ProviderUnavailableError(
                 "The provider did not answer; retry shortly."
             ) from error
+
+    def cancel(
+        self, *, provider: Provider, reference: str, idempotency_key: str
+    ) -> None:
+        """Cancel a Stripe PaymentIntent so it can no longer be paid.
+
+        Paystack has no call to withdraw an initialized transaction: it is
+        abandoned, and a charge that still arrives for it is refunded
+        automatically. Stripe refuses to cancel an intent that already
+        succeeded; that is not an error here, since its capture event is
+        on its way and is what counts.
+        """
+        if provider != Provider.STRIPE:
+            return
+        try:
+            _stripe_client().v1.payment_intents.cancel(
+                reference, options={"idempotency_key": idempotency_key}
+            )
+        except (stripe.APIConnectionError, stripe.RateLimitError) as error:
+            raise ProviderUnavailableError(
+                "Stripe did not answer; retry shortly."
+            ) from error
+        except stripe.InvalidRequestError:
+            logger.warning(
+                "stripe refused to cancel a payment intent",
+                extra={"reference": reference},
+            )
 
     def _stripe(self, request: StartRequest) -> Started:
         try:

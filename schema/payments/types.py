@@ -51,6 +51,13 @@ class PaymentStatusEnum(Enum):
         PaymentStatusModel.REFUNDED.value,
         description="Collected, then refunded in full.",
     )
+    CANCELLED = strawberry.enum_value(
+        PaymentStatusModel.CANCELLED.value,
+        description=(
+            "Closed before it was paid, because another payment of the order "
+            "was started."
+        ),
+    )
 
 
 @strawberry.enum(description="Why paymentInitialize did not start a payment.")
