@@ -72,3 +72,18 @@ def payments_current_by_order_ids(order_ids: list[int]) -> dict[int, Payment]:
 async def apayments_current_by_order_ids(order_ids: list[int]) -> dict[int, Payment]:
     """Async twin of `payments_current_by_order_ids`."""
     return await sync_to_async(payments_current_by_order_ids)(order_ids)
+
+
+def payment_by_reference(reference: str) -> Payment | None:
+    """Return the payment with this provider reference, with its order, or None.
+
+    For the simulated provider's checkout page, which knows only the
+    reference it put in the URL (references are unique per provider, and
+    the simulated ones carry random tokens).
+    """
+    return (
+        Payment.objects.select_related("order")
+        .filter(reference=reference)
+        .order_by("pk")
+        .first()
+    )

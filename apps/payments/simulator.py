@@ -10,8 +10,11 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+from django.conf import settings
 
 from apps.payments.models import Payment, Provider
 from apps.payments.signatures import paystack_sign, stripe_sign
@@ -109,3 +112,59 @@ def signed(
         header = stripe_sign(body, secret, timestamp=timestamp or int(time.time()))
         return body.encode(), {"Stripe-Signature": header}
     return body.encode(), {"x-paystack-signature": paystack_sign(body.encode(), secret)}
+
+
+class SimulationError(ValueError):
+    """The simulated provider cannot send this event (a message for the developer)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Delivery:
+    """A provider's signed webhook, ready to post to this server."""
+
+    event_type: str
+    path: str
+    body: bytes
+    headers: dict[str, str]
+
+
+def outcomes_of(provider: Provider) -> list[str]:
+    """The outcomes `provider` has an event for, in OUTCOMES order."""
+    return [name for name, events in OUTCOMES.items() if provider in events]
+
+
+def delivery(
+    payment: Payment, outcome: str, *, amount: Decimal | None = None
+) -> Delivery:
+    """The provider's genuinely signed event reporting `outcome` for `payment`.
+
+    Signed with the configured webhook secret, so the server verifies it as
+    it would the provider's (`payment_simulate` and the simulated checkout
+    page both post it).
+
+    Raises:
+        SimulationError: an unknown outcome, one the provider never sends,
+            or no webhook secret configured.
+    """
+    provider = Provider(payment.provider)
+    event_type = OUTCOMES.get(outcome, {}).get(provider)
+    if event_type is None:
+        msg = f"{provider} sends no {outcome!r} event."
+        raise SimulationError(msg)
+    if provider == Provider.STRIPE:
+        payload = stripe_payload(event_type, payment, amount=amount)
+        secrets_ = settings.STRIPE_WEBHOOK_SECRETS
+        secret = secrets_[0] if secrets_ else ""
+    else:
+        payload = paystack_payload(event_type, payment, amount=amount)
+        secret = settings.PAYSTACK_SECRET_KEY
+    if not secret:
+        msg = f"No {provider} webhook secret is configured."
+        raise SimulationError(msg)
+    body, headers = signed(provider, payload, secret=secret)
+    return Delivery(
+        event_type=event_type,
+        path=f"/webhooks/{provider}/",
+        body=body,
+        headers={**headers, "Content-Type": "application/json"},
+    )
