@@ -30,7 +30,7 @@ from apps.core.availability import (
     is_database_unavailable,
     log_unavailable,
 )
-from apps.payments import services
+from apps.payments import providers, services
 from apps.payments.errors import PayloadError, SignatureError
 from apps.payments.models import Provider, WebhookStatus
 
@@ -172,15 +172,13 @@ _STATUS_WORDS = {
         "`payment_intent.amount_capturable_updated`, `charge.refunded`."
     ),
     openapi_extra=_openapi(
-        "Stripe-Signature",
+        providers.get(Provider.STRIPE).signature_header,
         '`t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` (one v1 '
         "per active secret), as Stripe sends it.",
     ),
 )
 async def stripe_webhook(request: HttpRequest) -> JsonResponse:
-    return await _receive(
-        request, Provider.STRIPE, request.headers.get("Stripe-Signature")
-    )
+    return await _receive(request, Provider.STRIPE)
 
 
 @router.post(
@@ -193,19 +191,16 @@ async def stripe_webhook(request: HttpRequest) -> JsonResponse:
         "`charge.success`, `refund.processed`."
     ),
     openapi_extra=_openapi(
-        "X-Paystack-Signature",
+        providers.get(Provider.PAYSTACK).signature_header,
         "Hex HMAC-SHA512 of the raw body with PAYSTACK_SECRET_KEY.",
     ),
 )
 async def paystack_webhook(request: HttpRequest) -> JsonResponse:
-    return await _receive(
-        request, Provider.PAYSTACK, request.headers.get("x-paystack-signature")
-    )
+    return await _receive(request, Provider.PAYSTACK)
 
 
-async def _receive(
-    request: HttpRequest, provider: Provider, signature: str | None
-) -> JsonResponse:
+async def _receive(request: HttpRequest, provider: Provider) -> JsonResponse:
+    signature = request.headers.get(providers.get(provider).signature_header)
     body = request.body
     if len(body) > settings.WEBHOOK_MAX_BODY_BYTES:
         return _refusal(413, "PAYLOAD_TOO_LARGE", "The body is larger than any event.")

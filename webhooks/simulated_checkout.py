@@ -16,8 +16,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html, format_html_join
 from ninja import Router
 
-from apps.payments import selectors, simulator
+from apps.payments import selectors
 from apps.payments.models import Provider
+from apps.payments.providers import simulated
 
 router = Router(tags=["development"])
 
@@ -58,7 +59,7 @@ async def checkout(request: HttpRequest) -> HttpResponse:
         (
             (outcome, label)
             for outcome, label in (("succeeded", "Pay"), ("failed", "Decline"))
-            if outcome in simulator.outcomes_of(Provider(payment.provider))
+            if outcome in simulated.outcomes_of(Provider(payment.provider))
         ),
     )
     content = format_html(
@@ -87,8 +88,8 @@ async def complete(request: HttpRequest) -> HttpResponse:
         return _page("provider", "<p>No payment has this reference.</p>", status=404)
     provider = Provider(payment.provider).label
     try:
-        sent = simulator.delivery(payment, outcome)
-    except simulator.SimulationError as error:
+        sent = simulated.delivery(payment, outcome)
+    except simulated.SimulationError as error:
         return _page(provider, format_html("<p>{}</p>", error), status=400)
     # To this server, as the browser reached it: the provider's real path.
     async with httpx.AsyncClient(timeout=10) as client:

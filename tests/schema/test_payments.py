@@ -13,7 +13,8 @@ from django.utils import timezone
 from apps.orders.models import Order
 from apps.orders.status import OrderStatus
 from apps.payments.models import Payment, PaymentStatus, Provider
-from apps.payments.simulator import paystack_payload, stripe_payload
+from apps.payments.providers.paystack import event_payload as paystack_payload
+from apps.payments.providers.stripe import event_payload as stripe_payload
 from tests.factories.accounts import UserFactory
 from tests.factories.orders import placed_order as _placed_order
 from tests.factories.payments import paystack_signed, stripe_signed

@@ -19,7 +19,7 @@ import pytest
 import schemathesis
 
 from apps.payments.models import Provider
-from apps.payments.simulator import signed
+from apps.payments.providers.simulated import signed
 from config.env import DEV_STRIPE_WEBHOOK_SECRET
 from tests.support.live_server import ROOT, live_server
 from tests.support.postgres import available, private_postgres

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from werkzeug.test import Client, TestResponse
 
 from apps.payments.models import Provider
-from apps.payments.simulator import signed
+from apps.payments.providers.simulated import signed
 from tests.factories.orders import placed_order
 from tests.factories.payments import (
     PAYSTACK_SECRET,

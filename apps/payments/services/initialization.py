@@ -11,8 +11,8 @@ from apps.jobs.outbox import job_enqueue
 from apps.orders import locks as order_locks
 from apps.orders.models import Order
 from apps.orders.status import OrderStatus
-from apps.payments import adapters, tasks
 from apps.payments import locks as payment_locks
+from apps.payments import providers, tasks
 from apps.payments.errors import PaymentError, PaymentErrorCode
 from apps.payments.models import (
     Payment,
@@ -22,6 +22,7 @@ from apps.payments.models import (
     WebhookEvent,
     WebhookStatus,
 )
+from apps.payments.providers.base import StartRequest
 
 OPERATION = "payment_initialize"
 
@@ -77,8 +78,8 @@ def _initialize(order_id: int, provider: Provider, actor_id: int) -> Payment:
                 return existing
             _close(existing)
         attempt = Payment.objects.filter(order=order, provider=provider).count() + 1
-        started = adapters.adapter().start(
-            adapters.StartRequest(
+        started = providers.gateway(provider).start(
+            StartRequest(
                 provider=provider,
                 amount=order.total,
                 currency=order.currency,
@@ -116,8 +117,7 @@ def _close(payment: Payment) -> None:
     A capture that still arrives for it is applied (the money was taken) and,
     the order being paid twice, refunded automatically.
     """
-    adapters.adapter().cancel(
-        provider=Provider(payment.provider),
+    providers.gateway(payment.provider).cancel(
         reference=payment.reference,
         idempotency_key=f"cancel:{payment.pk}",
     )

@@ -23,16 +23,16 @@ from apps.orders import events as order_events
 from apps.orders import locks as order_locks
 from apps.orders.services import order_mark_paid, order_refund
 from apps.orders.status import OrderStatus
-from apps.payments import tasks
+from apps.payments import locks as payment_locks
+from apps.payments import providers, tasks
 from apps.payments.models import (
     Payment,
     PaymentEvent,
     PaymentStatus,
-    Provider,
     WebhookEvent,
     WebhookStatus,
 )
-from apps.payments.provider_events import Action, ProviderEvent, provider_event
+from apps.payments.providers.base import Action, ProviderEvent
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def webhook_event_process(*, webhook_event_id: int) -> WebhookStatus:
     was already applied (or refused) is left as it is.
     """
     row = WebhookEvent.objects.get(pk=webhook_event_id)
-    event = provider_event(Provider(row.provider), row.payload)
+    event = providers.get(row.provider).parse(row.payload)
     payment = Payment.objects.filter(
         provider=row.provider, reference=event.reference
     ).first()
@@ -61,8 +61,8 @@ def webhook_event_process(*, webhook_event_id: int) -> WebhookStatus:
         return _orphan(row)
     with transaction.atomic():
         order_locks.orders_for_update([payment.order_id]).get()
-        payment = Payment.objects.select_for_update().get(pk=payment.pk)
-        row = WebhookEvent.objects.select_for_update().get(pk=row.pk)
+        payment = payment_locks.payments_for_update([payment.pk]).get()
+        row = payment_locks.webhook_event_for_update(row.pk)
         if row.status not in OPEN:
             return WebhookStatus(row.status)
         status = _apply(payment, event, row)
@@ -97,7 +97,7 @@ def _apply_deferred(payment: Payment) -> None:
         status=WebhookStatus.DEFERRED,
     )
     for row in waiting.order_by("received_at", "pk"):
-        _apply(payment, provider_event(Provider(row.provider), row.payload), row)
+        _apply(payment, providers.get(row.provider).parse(row.payload), row)
 
 
 def _apply(payment: Payment, event: ProviderEvent, row: WebhookEvent) -> WebhookStatus:

@@ -14,8 +14,8 @@ import httpx
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apps.payments import simulator
 from apps.payments.models import Payment
+from apps.payments.providers import simulated
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("reference", help="The payment's provider reference.")
-        parser.add_argument("outcome", choices=sorted(simulator.OUTCOMES))
+        parser.add_argument("outcome", choices=simulated.outcomes())
         parser.add_argument(
             "--amount",
             help="Captured or refunded amount (default: the payment's amount).",
@@ -48,8 +48,8 @@ class Command(BaseCommand):
             msg = f"No payment has the reference {reference!r}."
             raise CommandError(msg)
         try:
-            sent = simulator.delivery(payment, outcome, amount=_amount(amount))
-        except simulator.SimulationError as error:
+            sent = simulated.delivery(payment, outcome, amount=_amount(amount))
+        except simulated.SimulationError as error:
             raise CommandError(str(error)) from error
         try:
             response = httpx.post(
