@@ -68,6 +68,21 @@ def payments_adapter() -> str:
     return adapter
 
 
+def server_url() -> str:
+    """Return where this server is reached locally, from HOST and PORT.
+
+    The same variables deploy/serve listens on (127.0.0.1:8000 by default);
+    a wildcard HOST (0.0.0.0, ::) is reached through the loopback address.
+    """
+    host: str = env.str("HOST", default="127.0.0.1")
+    port: int = env.int("PORT", default=8000)
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 (a name to map, not a bind)
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
 def stripe_secret_key() -> str:
     """Return STRIPE_SECRET_KEY, the API key of the live adapter."""
     key: str = env.str("STRIPE_SECRET_KEY", default="")

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from webhooks.health import router as health_router
 from webhooks.payments import router as payments_router
 from webhooks.reports import router as reports_router
+from webhooks.simulated_checkout import router as simulated_checkout_router
 
 api = NinjaAPI(
     title="Fashionistar webhooks and health",
@@ -19,3 +20,4 @@ api = NinjaAPI(
 api.add_router("/health", health_router)
 api.add_router("/webhooks", payments_router)
 api.add_router("/reports", reports_router)
+api.add_router("/simulated-checkout", simulated_checkout_router)

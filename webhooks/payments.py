@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import Any, Literal
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -29,7 +30,7 @@ from apps.core.availability import (
     is_database_unavailable,
     log_unavailable,
 )
-from apps.payments import services
+from apps.payments import providers, services
 from apps.payments.errors import PayloadError, SignatureError
 from apps.payments.models import Provider, WebhookStatus
 
@@ -38,12 +39,17 @@ router = Router(tags=["payment webhooks"])
 
 
 class Accepted(Schema):
-    status: str
+    status: Literal["accepted", "duplicate", "ignored", "invalid"]
     event_id: str
 
 
 class ErrorDetail(Schema):
-    code: str
+    code: Literal[
+        "INVALID_SIGNATURE",
+        "INVALID_PAYLOAD",
+        "PAYLOAD_TOO_LARGE",
+        "SERVICE_UNAVAILABLE",
+    ]
     message: str
 
 
@@ -51,15 +57,103 @@ class Refusal(Schema):
     error: ErrorDetail
 
 
-_RESPONSES = {200: Accepted, 400: Refusal, 413: Refusal, 503: Refusal}
-# The body is read raw (it is what the signature covers), so Ninja does not
-# see a schema for it: describe it by hand.
-_RAW_JSON_BODY = {
-    "requestBody": {
-        "content": {"application/json": {"schema": {"type": "object"}}},
-        "required": True,
-    }
+# 413 is described by hand (below), since two layers give it: this endpoint
+# over WEBHOOK_MAX_BODY_BYTES, and config/body_limit.py (in front of Django,
+# GraphQL-shaped) over MAX_REQUEST_BODY_BYTES.
+_RESPONSES = {200: Accepted, 400: Refusal, 503: Refusal}
+_CAPPED_BODY = {
+    "type": "object",
+    "required": ["errors"],
+    "properties": {
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["message", "extensions"],
+                "properties": {
+                    "message": {"type": "string"},
+                    "extensions": {
+                        "type": "object",
+                        "required": ["code"],
+                        "properties": {"code": {"const": "PAYLOAD_TOO_LARGE"}},
+                    },
+                },
+            },
+        }
+    },
 }
+
+
+def _openapi(header: str, signature: str) -> dict[str, Any]:
+    """What Ninja cannot see: the raw body, the signature header, all answers.
+
+    The body is read raw (the signature covers those exact bytes), so no
+    parameter or body schema reaches Ninja from the view's signature.
+    """
+    return {
+        "parameters": [
+            {
+                "name": header,
+                "in": "header",
+                "required": True,
+                "description": signature,
+                "schema": {"type": "string"},
+            }
+        ],
+        "requestBody": {
+            "required": True,
+            "description": (
+                "The provider's event: raw JSON bytes (UTF-8), at most "
+                "WEBHOOK_MAX_BODY_BYTES (256 KiB). The signature is checked "
+                "over these exact bytes, never re-serialised JSON."
+            ),
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        },
+        "responses": {
+            "200": {
+                "description": (
+                    "Verified and stored (`accepted`, `ignored` for a type not "
+                    "acted on, `invalid` when its fields cannot be read), or "
+                    "stored before (`duplicate`). The provider stops retrying."
+                )
+            },
+            "400": {
+                "description": (
+                    "INVALID_SIGNATURE (missing, malformed, wrong or stale "
+                    "signature; no secret configured) or INVALID_PAYLOAD "
+                    "(signed, but not a JSON event). Nothing is stored."
+                )
+            },
+            "413": {
+                "description": "The body is larger than any event; not stored.",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "oneOf": [
+                                {"$ref": "#/components/schemas/Refusal"},
+                                _CAPPED_BODY,
+                            ]
+                        }
+                    }
+                },
+            },
+            "503": {
+                "description": (
+                    "SERVICE_UNAVAILABLE: the database is unavailable and the "
+                    "event was not stored; the provider retries later."
+                ),
+                "headers": {
+                    "Retry-After": {
+                        "description": "Seconds to wait before retrying.",
+                        "required": True,
+                        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+                    }
+                },
+            },
+        },
+    }
+
+
 _STATUS_WORDS = {
     WebhookStatus.IGNORED: "ignored",
     WebhookStatus.INVALID: "invalid",
@@ -77,12 +171,14 @@ _STATUS_WORDS = {
         "`payment_intent.succeeded`, `payment_intent.payment_failed`, "
         "`payment_intent.amount_capturable_updated`, `charge.refunded`."
     ),
-    openapi_extra=_RAW_JSON_BODY,
+    openapi_extra=_openapi(
+        providers.get(Provider.STRIPE).signature_header,
+        '`t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` (one v1 '
+        "per active secret), as Stripe sends it.",
+    ),
 )
 async def stripe_webhook(request: HttpRequest) -> JsonResponse:
-    return await _receive(
-        request, Provider.STRIPE, request.headers.get("Stripe-Signature")
-    )
+    return await _receive(request, Provider.STRIPE)
 
 
 @router.post(
@@ -94,17 +190,17 @@ async def stripe_webhook(request: HttpRequest) -> JsonResponse:
         "(HMAC-SHA512 of the body with `PAYSTACK_SECRET_KEY`). Handled: "
         "`charge.success`, `refund.processed`."
     ),
-    openapi_extra=_RAW_JSON_BODY,
+    openapi_extra=_openapi(
+        providers.get(Provider.PAYSTACK).signature_header,
+        "Hex HMAC-SHA512 of the raw body with PAYSTACK_SECRET_KEY.",
+    ),
 )
 async def paystack_webhook(request: HttpRequest) -> JsonResponse:
-    return await _receive(
-        request, Provider.PAYSTACK, request.headers.get("x-paystack-signature")
-    )
+    return await _receive(request, Provider.PAYSTACK)
 
 
-async def _receive(
-    request: HttpRequest, provider: Provider, signature: str | None
-) -> JsonResponse:
+async def _receive(request: HttpRequest, provider: Provider) -> JsonResponse:
+    signature = request.headers.get(providers.get(provider).signature_header)
     body = request.body
     if len(body) > settings.WEBHOOK_MAX_BODY_BYTES:
         return _refusal(413, "PAYLOAD_TOO_LARGE", "The body is larger than any event.")

@@ -20,6 +20,7 @@ class PaymentStatus(models.TextChoices):
     FAILED = "FAILED", "Failed"
     PARTIALLY_REFUNDED = "PARTIALLY_REFUNDED", "Partially refunded"
     REFUNDED = "REFUNDED", "Refunded"
+    CANCELLED = "CANCELLED", "Cancelled"
 
 
 class Payment(TimeStamped):
@@ -50,6 +51,15 @@ class Payment(TimeStamped):
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "reference"], name="payments_unique_reference"
+            ),
+            # An order has at most one payment that may still take money:
+            # starting another closes the first (docs/payments.md).
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=models.Q(
+                    status__in=[PaymentStatus.PENDING, PaymentStatus.AUTHORIZED]
+                ),
+                name="payments_one_open_per_order",
             ),
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="payments_amount_positive"

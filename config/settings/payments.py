@@ -20,5 +20,8 @@ PAYMENTS_ADAPTER = env.payments_adapter()
 STRIPE_SECRET_KEY = env.stripe_secret_key()
 STRIPE_API_BASE = "https://api.stripe.com"
 PAYSTACK_API_BASE = "https://api.paystack.co"
-# Where the simulator sends a customer "to pay" (Paystack's authorization URL).
-PAYMENTS_SIMULATOR_URL = "http://127.0.0.1:8000/simulated-checkout"
+# This server as a developer reaches it (HOST/PORT): where the simulated
+# adapter sends a customer "to pay" (a page served only while the adapter is
+# simulated), and where `manage.py payment_simulate` posts by default.
+SERVER_URL = env.server_url()
+PAYMENTS_SIMULATOR_URL = f"{SERVER_URL}/simulated-checkout/"

@@ -42,8 +42,14 @@ class User:
     email: str = strawberry.field(
         description="Email address, lower-case; it signs the user in."
     )
+    first_name: str = strawberry.field(
+        description="Given name as the user gave it; may be empty."
+    )
+    last_name: str = strawberry.field(
+        description="Family name as the user gave it; may be empty."
+    )
     full_name: str = strawberry.field(
-        description="Name as the user gave it; may be empty."
+        description="firstName and lastName joined by a space; may be empty."
     )
     is_staff: bool = strawberry.field(
         description="Staff see reports and every customer's orders."
@@ -57,6 +63,8 @@ class User:
         return cls(
             id=strawberry.ID(relay.to_base64("User", user.pk)),
             email=user.email,
+            first_name=user.first_name,
+            last_name=user.last_name,
             full_name=user.full_name,
             is_staff=user.is_staff,
             email_verified=user.email_verified,

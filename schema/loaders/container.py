@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from schema.loaders import catalog, orders
+from schema.loaders import catalog, orders, payments
 
 
 class Loaders:
@@ -57,3 +57,11 @@ class Loaders:
     @cached_property
     def status_changes_by_order_id(self) -> orders.StatusChangesByOrderIdLoader:
         return orders.StatusChangesByOrderIdLoader()
+
+    @cached_property
+    def payment_by_id(self) -> payments.PaymentByIdLoader:
+        return payments.PaymentByIdLoader()
+
+    @cached_property
+    def payment_by_order_id(self) -> payments.PaymentByOrderIdLoader:
+        return payments.PaymentByOrderIdLoader()

@@ -27,6 +27,7 @@ from schema.core.selection import selected_fields
 from schema.core.user_errors import UserError
 from schema.loaders.orders import PricedLine
 from schema.orders.fulfilment import Fulfilment, fulfilment_of
+from schema.payments.types import Payment, payment_from
 
 
 @strawberry.enum(
@@ -252,6 +253,18 @@ class Order(relay.Node):
         self, root: strawberry.Parent[OrderRow], info: Info
     ) -> list[OrderStatusChange]:
         return info.context.loaders.status_changes_by_order_id.get(root.id)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description=(
+            "The order's payment: the open one, else the one that paid it, else "
+            "the latest attempt; null before paymentInitialize."
+        )
+    )
+    async def payment(
+        self, root: strawberry.Parent[OrderRow], info: Info
+    ) -> Payment | None:
+        found = await info.context.loaders.payment_by_order_id.load(root.id)
+        return payment_from(found) if found is not None else None
 
     @classmethod
     async def resolve_nodes(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import Enum
+from typing import Any
 
 import strawberry
 from strawberry import relay
@@ -13,7 +14,9 @@ from apps.payments.errors import PaymentErrorCode
 from apps.payments.models import Payment as PaymentModel
 from apps.payments.models import PaymentStatus as PaymentStatusModel
 from apps.payments.models import Provider
+from schema.context import Info
 from schema.core.error_codes import error_code_enum
+from schema.core.ids import parse_pk
 from schema.core.money import Money
 from schema.core.user_errors import UserError
 
@@ -52,6 +55,13 @@ class PaymentStatusEnum(Enum):
         PaymentStatusModel.REFUNDED.value,
         description="Collected, then refunded in full.",
     )
+    CANCELLED = strawberry.enum_value(
+        PaymentStatusModel.CANCELLED.value,
+        description=(
+            "Closed before it was paid, because another payment of the order "
+            "was started."
+        ),
+    )
 
 
 @error_code_enum(
@@ -75,9 +85,14 @@ class PaymentError(UserError[PaymentErrorCodeEnum]):
     pass
 
 
-@strawberry.type(description="A payment of an order through a provider.")
-class Payment:
-    id: strawberry.ID = strawberry.field(description="Global ID of the payment.")
+@strawberry.type(
+    description=(
+        "A payment of an order through a provider. Visible to the order's "
+        "customer and to staff; to anyone else it does not exist."
+    )
+)
+class Payment(relay.Node):
+    id: relay.NodeID[int]
     provider: PaymentProviderEnum = strawberry.field(description="Who collects it.")
     reference: str = strawberry.field(
         description="The provider's id for it (Stripe PaymentIntent, Paystack reference)."
@@ -91,10 +106,28 @@ class Payment:
         description="Paystack: send the customer here to pay. Null for Stripe."
     )
 
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Any, required: bool = False
+    ) -> list[Any]:
+        viewer = await info.context.auser()
+        loader = info.context.loaders.payment_by_id
+        pks = [parse_pk(node_id) for node_id in node_ids]
+        rows = await loader.load_many([(viewer, pk) for pk in pks if pk is not None])
+        found = {row.pk: row for row in rows if row is not None}
+        nodes = [
+            payment_from(found[pk]) if pk is not None and pk in found else None
+            for pk in pks
+        ]
+        if required and any(node is None for node in nodes):
+            msg = "Some of the requested objects do not exist."
+            raise ValueError(msg)
+        return nodes
+
 
 def payment_from(payment: PaymentModel) -> Payment:
     return Payment(
-        id=strawberry.ID(relay.to_base64("Payment", payment.pk)),
+        id=payment.pk,
         provider=PaymentProviderEnum(payment.provider),
         reference=payment.reference,
         status=PaymentStatusEnum(payment.status),

@@ -7,7 +7,9 @@ from typing import Any
 
 from apps.orders.models import Order
 from apps.payments.models import Payment, Provider
-from apps.payments.simulator import paystack_payload, signed, stripe_payload
+from apps.payments.providers.paystack import event_payload as paystack_payload
+from apps.payments.providers.simulated import signed
+from apps.payments.providers.stripe import event_payload as stripe_payload
 from config.env import DEV_PAYSTACK_SECRET_KEY, DEV_STRIPE_WEBHOOK_SECRET
 
 STRIPE_SECRET = DEV_STRIPE_WEBHOOK_SECRET

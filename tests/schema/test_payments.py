@@ -13,7 +13,8 @@ from django.utils import timezone
 from apps.orders.models import Order
 from apps.orders.status import OrderStatus
 from apps.payments.models import Payment, PaymentStatus, Provider
-from apps.payments.simulator import paystack_payload, stripe_payload
+from apps.payments.providers.paystack import event_payload as paystack_payload
+from apps.payments.providers.stripe import event_payload as stripe_payload
 from tests.factories.accounts import UserFactory
 from tests.factories.orders import placed_order as _placed_order
 from tests.factories.payments import paystack_signed, stripe_signed
@@ -162,3 +163,73 @@ def test_anonymous_callers_are_refused(gql_client):
 
     assert body["data"] is None or body["data"]["paymentInitialize"] is None
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def deliver_signed(client, payment: Payment, event_type: str) -> None:
+    """Post the provider's signed event about `payment` to its webhook."""
+    if payment.provider == Provider.STRIPE:
+        body, signature = stripe_signed(stripe_payload(event_type, payment))
+        headers = {"Stripe-Signature": signature}
+    else:
+        body, signature = paystack_signed(paystack_payload(event_type, payment))
+        headers = {"x-paystack-signature": signature}
+    response = client.post(
+        f"/webhooks/{payment.provider}/",
+        data=body,
+        content_type="application/json",
+        headers=headers,
+    )
+    assert response.status_code == 200, response.content
+
+
+def test_starting_a_payment_with_another_provider_cancels_the_open_one(gql_client):
+    order = placed_order()
+    stripe = initialize(gql_client, order, key=uuid.uuid4().hex)["payment"]
+
+    paystack = initialize(gql_client, order, provider="PAYSTACK", key=uuid.uuid4().hex)[
+        "payment"
+    ]
+
+    assert paystack["status"] == "PENDING"
+    statuses = dict(
+        Payment.objects.filter(order=order).values_list("reference", "status")
+    )
+    assert statuses == {
+        stripe["reference"]: PaymentStatus.CANCELLED,
+        paystack["reference"]: PaymentStatus.PENDING,
+    }
+
+
+def test_a_customer_paying_twice_for_one_order_is_refunded_the_second_time(
+    gql_client, client, django_capture_on_commit_callbacks
+):
+    order = placed_order()
+    first = initialize(gql_client, order, key=uuid.uuid4().hex)["payment"]
+    second = initialize(gql_client, order, provider="PAYSTACK", key=uuid.uuid4().hex)[
+        "payment"
+    ]
+    stripe = Payment.objects.get(reference=first["reference"])
+    paystack = Payment.objects.get(reference=second["reference"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver_signed(client, stripe, "payment_intent.succeeded")
+        deliver_signed(client, paystack, "charge.success")
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver_signed(client, paystack, "refund.processed")  # the provider's answer
+
+    stripe.refresh_from_db()
+    paystack.refresh_from_db()
+    order.refresh_from_db()
+    assert (stripe.status, paystack.status) == (
+        PaymentStatus.CAPTURED,
+        PaymentStatus.REFUNDED,
+    )
+    assert order.status == OrderStatus.PAID
+    assert paystack.flagged_reason == ""
+    notes = list(paystack.events.order_by("pk").values_list("note", flat=True))
+    assert notes == [
+        "charge.success",
+        f"automatic refund: the order was already paid by payment {stripe.pk}",
+        "refund requested",
+        "refund.processed",
+    ]

@@ -10,6 +10,7 @@ from apps.orders.status import OrderStatus
 from tests.factories.accounts import UserFactory
 from tests.factories.catalog import CategoryFactory, ProductFactory, stocked_variant
 from tests.factories.orders import placed_order
+from tests.factories.payments import payment_for
 from tests.schema.test_orders import CANCEL, CREATE, create_input
 from tests.support.graphql import gid, gql, post, token
 from tests.support.queries import assert_num_queries
@@ -169,6 +170,35 @@ def test_staff_orders_cost_the_same_at_any_page_size(gql_client, first):
         body = post(gql_client, ORDER_PAGE % "orders", {"first": first}, bearer=bearer)
 
     assert len(body["data"]["orders"]["edges"]) == first
+
+
+ORDER_PAGE_WITH_PAYMENT = """
+query ($first: Int!) {
+  %s(first: $first) {
+    edges { node { number payment { status provider amount { amount currency } } } }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("first", [1, 10, 100])
+@pytest.mark.parametrize("field", ["myOrders", "orders"])
+def test_order_payments_cost_one_query_at_any_page_size(gql_client, first, field):
+    buyer = UserFactory.create()
+    _orders(buyer, first)
+    for order in order_models.Order.objects.filter(customer=buyer):
+        payment_for(order)
+    bearer = token(buyer if field == "myOrders" else UserFactory.create(staff=True))
+
+    # viewer, page, payments of the page
+    with assert_num_queries(3):
+        body = post(
+            gql_client, ORDER_PAGE_WITH_PAYMENT % field, {"first": first}, bearer=bearer
+        )
+
+    edges = body["data"][field]["edges"]
+    assert len(edges) == first
+    assert all(edge["node"]["payment"]["status"] == "PENDING" for edge in edges)
 
 
 @pytest.mark.parametrize("lines", [1, 10, 100])

@@ -40,6 +40,9 @@ def _answer(api: ProviderAPI, path: str, form: dict[str, Any]) -> dict[str, Any]
     if path.startswith("/v1/payment_intents/") and path.endswith("/capture"):
         intent = path.split("/")[3]
         return {"id": intent, "object": "payment_intent", "status": "succeeded"}
+    if path.startswith("/v1/payment_intents/") and path.endswith("/cancel"):
+        intent = path.split("/")[3]
+        return {"id": intent, "object": "payment_intent", "status": "canceled"}
     if path == "/v1/refunds":
         api.created += 1
         return {

@@ -16,9 +16,10 @@ import time
 
 import httpx
 import pytest
+import schemathesis
 
 from apps.payments.models import Provider
-from apps.payments.simulator import signed
+from apps.payments.providers.simulated import signed
 from config.env import DEV_STRIPE_WEBHOOK_SECRET
 from tests.support.live_server import ROOT, live_server
 from tests.support.postgres import available, private_postgres
@@ -128,6 +129,7 @@ def test_a_webhook_gets_503_not_2xx_while_postgres_is_down_then_is_stored():
         body, headers = _signed_capture()
         url_headers = {**headers, "Content-Type": "application/json"}
         with live_server(env=environment) as server, server.log_on_failure():
+            document = schemathesis.openapi.from_url(f"{server.url}/openapi.json")
             postgres.stop()
             down = httpx.post(
                 f"{server.url}/webhooks/stripe/",
@@ -138,6 +140,7 @@ def test_a_webhook_gets_503_not_2xx_while_postgres_is_down_then_is_stored():
             assert down.status_code == 503, down.text
             assert down.headers["Retry-After"].isdigit()
             assert down.json()["error"]["code"] == "SERVICE_UNAVAILABLE"
+            document["/webhooks/stripe/"]["POST"].validate_response(down)
 
             postgres.start()
             deadline = time.monotonic() + 15

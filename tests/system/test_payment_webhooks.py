@@ -24,7 +24,7 @@ from apps.payments.models import (
     WebhookEvent,
     WebhookStatus,
 )
-from apps.payments.simulator import stripe_payload
+from apps.payments.providers.stripe import event_payload as stripe_payload
 from tests.factories.orders import placed_order
 from tests.factories.payments import payment_for, stripe_signed
 from tests.support.live_server import database_url, live_server

@@ -109,3 +109,23 @@ def test_the_shop_time_zone_must_be_an_iana_name(monkeypatch):
 
     with pytest.raises(ImproperlyConfigured, match="SHOP_TIME_ZONE"):
         env.shop_time_zone()
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "expected"),
+    [
+        (None, None, "http://127.0.0.1:8000"),
+        ("localhost", "9000", "http://localhost:9000"),
+        ("0.0.0.0", "8080", "http://127.0.0.1:8080"),  # noqa: S104
+        ("::1", "8000", "http://[::1]:8000"),
+    ],
+    ids=["default_case", "named_case", "wildcard_case", "ipv6_case"],
+)
+def test_the_server_url_follows_host_and_port(monkeypatch, host, port, expected):
+    for name, value in (("HOST", host), ("PORT", port)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+
+    assert env.server_url() == expected

@@ -105,3 +105,14 @@ def test_ready_fails_with_503_when_redis_does_not_answer(client, settings):
         "error": "ConnectionError",
     }
     assert body["checks"]["database"]["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_the_simulated_checkout_page_is_not_served_with_the_live_adapter(
+    client, settings
+):
+    settings.PAYMENTS_ADAPTER = "live"
+
+    response = client.get("/simulated-checkout/?reference=sim_x")
+
+    assert response.status_code == 404

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from apps.payments.models import PaymentStatus, Provider, WebhookEvent, WebhookStatus
-from apps.payments.signatures import paystack_sign
+from apps.payments.providers.paystack import sign as paystack_sign
 from tests.factories.orders import placed_order
 from tests.factories.payments import (
     PAYSTACK_SECRET,

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apps.payments.models import Provider
-from apps.payments.simulator import signed
+from apps.payments.providers.simulated import signed
 from tests.factories.payments import PAYSTACK_SECRET, STRIPE_SECRET
 
 pytestmark = pytest.mark.django_db

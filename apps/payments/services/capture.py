@@ -6,8 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.orders import locks as order_locks
-from apps.payments import adapters
-from apps.payments.models import Payment, PaymentEvent, PaymentStatus, Provider
+from apps.payments import locks as payment_locks
+from apps.payments import providers
+from apps.payments.models import Payment, PaymentEvent, PaymentStatus
 
 
 def payment_capture(*, payment_id: int) -> bool:
@@ -24,11 +25,10 @@ def payment_capture(*, payment_id: int) -> bool:
         return False
     with transaction.atomic():
         order_locks.orders_for_update([payment.order_id]).get()
-        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        payment = payment_locks.payments_for_update([payment_id]).get()
         if payment.status != PaymentStatus.AUTHORIZED:
             return False
-        adapters.adapter().capture(
-            provider=Provider(payment.provider),
+        providers.gateway(payment.provider).capture(
             reference=payment.reference,
             idempotency_key=f"capture:{payment.pk}",
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
@@ -11,18 +11,20 @@ from apps.jobs.outbox import job_enqueue
 from apps.orders import locks as order_locks
 from apps.orders.models import Order
 from apps.orders.status import OrderStatus
-from apps.payments import adapters, tasks
+from apps.payments import locks as payment_locks
+from apps.payments import providers, tasks
 from apps.payments.errors import PaymentError, PaymentErrorCode
 from apps.payments.models import (
     Payment,
+    PaymentEvent,
     PaymentStatus,
     Provider,
     WebhookEvent,
     WebhookStatus,
 )
+from apps.payments.providers.base import StartRequest
 
 OPERATION = "payment_initialize"
-OPEN = (PaymentStatus.PENDING, PaymentStatus.AUTHORIZED)
 
 
 def payment_initialize(
@@ -35,10 +37,11 @@ def payment_initialize(
     """Start paying an unpaid order through `provider`; return the payment.
 
     The customer may pay their own order (staff any); another customer's is
-    ORDER_NOT_FOUND. An open payment of the order with the same provider is
-    returned again rather than duplicated. The provider is called before the
-    row is written, with a key derived from the order and attempt, so a retry
-    after a failure here reaches the same provider payment.
+    ORDER_NOT_FOUND. An order has at most one open (PENDING or AUTHORIZED)
+    payment: one with the same provider is returned again; one with another
+    provider is cancelled at its provider first. The provider is called
+    before the row is written, with a key derived from the order and
+    attempt, so a retry after a failure here reaches the same payment.
 
     Raises:
         PaymentError: ORDER_NOT_FOUND, ORDER_NOT_PAYABLE (not awaiting
@@ -63,38 +66,72 @@ def payment_initialize(
 
 def _initialize(order_id: int, provider: Provider, actor_id: int) -> Payment:
     order = _payable(order_id, actor_id)
-    existing = (
-        Payment.objects.filter(order=order, provider=provider, status__in=OPEN)
-        .order_by("-pk")
-        .first()
-    )
-    if existing is not None:
-        return existing
-    attempt = Payment.objects.filter(order=order, provider=provider).count() + 1
-    started = adapters.adapter().start(
-        adapters.StartRequest(
-            provider=provider,
-            amount=order.total,
-            currency=order.currency,
-            email=order.customer.email,
-            order_number=order.number,
-            idempotency_key=f"payment-init:{order.pk}:{provider}:{attempt}",
-        )
-    )
+    email, number = order.customer.email, order.number
+    # The order's lock serialises every start of a payment for it, so
+    # "at most one open payment" holds between the read and the write; the
+    # partial unique constraint payments_one_open_per_order backs it up.
     with transaction.atomic():
         order = order_locks.orders_for_update([order.pk]).get()
         _payable_check(order)
-        payment = Payment.objects.create(
-            order=order,
-            provider=provider,
-            reference=started.reference,
-            amount=order.total,
-            currency=order.currency,
-            client_secret=started.client_secret,
-            authorization_url=started.authorization_url,
+        for existing in payment_locks.open_payments_for_update(order.pk):
+            if existing.provider == provider:
+                return existing
+            _close(existing)
+        attempt = Payment.objects.filter(order=order, provider=provider).count() + 1
+        started = providers.gateway(provider).start(
+            StartRequest(
+                provider=provider,
+                amount=order.total,
+                currency=order.currency,
+                email=email,
+                order_number=number,
+                idempotency_key=f"payment-init:{order.pk}:{provider}:{attempt}",
+            )
         )
+        try:
+            with transaction.atomic():
+                payment = Payment.objects.create(
+                    order=order,
+                    provider=provider,
+                    reference=started.reference,
+                    amount=order.total,
+                    currency=order.currency,
+                    client_secret=started.client_secret,
+                    authorization_url=started.authorization_url,
+                )
+        except IntegrityError:  # unreachable under the lock; never a 500
+            raise PaymentError(
+                PaymentErrorCode.ORDER_NOT_PAYABLE,
+                "Another payment of this order started at the same moment; retry.",
+                field="order_id",
+            ) from None
         _orphans_adopt(payment)
     return payment
+
+
+def _close(payment: Payment) -> None:
+    """Cancel an open payment at its provider and record it CANCELLED.
+
+    The key is derived from the payment, so a retry after a failure later in
+    the same start (which rolls this row back) cancels the same thing again.
+    A capture that still arrives for it is applied (the money was taken) and,
+    the order being paid twice, refunded automatically.
+    """
+    providers.gateway(payment.provider).cancel(
+        reference=payment.reference,
+        idempotency_key=f"cancel:{payment.pk}",
+    )
+    previous = payment.status
+    payment.status = PaymentStatus.CANCELLED
+    payment.save(update_fields=["status", "updated_at"])
+    PaymentEvent.objects.create(
+        payment=payment,
+        from_status=previous,
+        to_status=PaymentStatus.CANCELLED,
+        amount=payment.amount,
+        note="cancelled: another payment of the order was started",
+        created_at=timezone.now(),
+    )
 
 
 def _payable(order_id: int, actor_id: int) -> Order:

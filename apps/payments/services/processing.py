@@ -23,16 +23,16 @@ from apps.orders import events as order_events
 from apps.orders import locks as order_locks
 from apps.orders.services import order_mark_paid, order_refund
 from apps.orders.status import OrderStatus
-from apps.payments import tasks
+from apps.payments import locks as payment_locks
+from apps.payments import providers, tasks
 from apps.payments.models import (
     Payment,
     PaymentEvent,
     PaymentStatus,
-    Provider,
     WebhookEvent,
     WebhookStatus,
 )
-from apps.payments.provider_events import Action, ProviderEvent, provider_event
+from apps.payments.providers.base import Action, ProviderEvent
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,8 @@ SETTLED = (
     PaymentStatus.REFUNDED,
 )
 OPEN = (WebhookStatus.RECEIVED, WebhookStatus.DEFERRED, WebhookStatus.ORPHAN)
+# Audit note of a capture refunded because another payment paid the order.
+DUPLICATE_NOTE = "automatic refund: the order was already paid by payment"
 
 
 def webhook_event_process(*, webhook_event_id: int) -> WebhookStatus:
@@ -51,7 +53,7 @@ def webhook_event_process(*, webhook_event_id: int) -> WebhookStatus:
     was already applied (or refused) is left as it is.
     """
     row = WebhookEvent.objects.get(pk=webhook_event_id)
-    event = provider_event(Provider(row.provider), row.payload)
+    event = providers.get(row.provider).parse(row.payload)
     payment = Payment.objects.filter(
         provider=row.provider, reference=event.reference
     ).first()
@@ -59,8 +61,8 @@ def webhook_event_process(*, webhook_event_id: int) -> WebhookStatus:
         return _orphan(row)
     with transaction.atomic():
         order_locks.orders_for_update([payment.order_id]).get()
-        payment = Payment.objects.select_for_update().get(pk=payment.pk)
-        row = WebhookEvent.objects.select_for_update().get(pk=row.pk)
+        payment = payment_locks.payments_for_update([payment.pk]).get()
+        row = payment_locks.webhook_event_for_update(row.pk)
         if row.status not in OPEN:
             return WebhookStatus(row.status)
         status = _apply(payment, event, row)
@@ -95,7 +97,7 @@ def _apply_deferred(payment: Payment) -> None:
         status=WebhookStatus.DEFERRED,
     )
     for row in waiting.order_by("received_at", "pk"):
-        _apply(payment, provider_event(Provider(row.provider), row.payload), row)
+        _apply(payment, providers.get(row.provider).parse(row.payload), row)
 
 
 def _apply(payment: Payment, event: ProviderEvent, row: WebhookEvent) -> WebhookStatus:
@@ -149,11 +151,51 @@ def _capture(
     _transition(payment, PaymentStatus.CAPTURED, event, row, now, amount=payment.amount)
     order = payment.order
     order.refresh_from_db(fields=["status"])
-    if order.status == OrderStatus.PENDING_PAYMENT:
+    paid_by = _other_capture(payment)
+    if paid_by is not None:
+        _refund_duplicate(payment, paid_by, now)
+    elif order.status == OrderStatus.PENDING_PAYMENT:
         order_mark_paid(order_id=order.pk, now=now)
     else:
         _flag(payment, f"captured while the order was {order.status}: refund it")
     return WebhookStatus.APPLIED
+
+
+def _other_capture(payment: Payment) -> Payment | None:
+    """Another payment of the order that took its money, if any."""
+    return (
+        Payment.objects.filter(order_id=payment.order_id, status__in=SETTLED)
+        .exclude(pk=payment.pk)
+        .exclude(events__note__startswith=DUPLICATE_NOTE)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _refund_duplicate(payment: Payment, paid_by: Payment, now: datetime) -> None:
+    """Refund in full a capture for an order another payment already paid.
+
+    A critical job does it, keyed by the payment and the full amount: the
+    same key a staff refund of it in full would use, so it refunds once.
+    """
+    PaymentEvent.objects.create(
+        payment=payment,
+        from_status=payment.status,
+        to_status=payment.status,
+        amount=payment.amount,
+        note=f"{DUPLICATE_NOTE} {paid_by.pk}",
+        created_at=now,
+    )
+    job_enqueue(
+        tasks.payment_refund_task,
+        key=f"payment-refund:{payment.pk}:{payment.amount}",
+        payment_id=payment.pk,
+        target=str(payment.amount),
+    )
+    logger.warning(
+        "second capture of a paid order: refunding it automatically",
+        extra={"payment_id": payment.pk, "paid_by": paid_by.pk},
+    )
 
 
 def _refund(
@@ -178,6 +220,9 @@ def _refund(
     )
     payment.refunded_amount = total
     _transition(payment, target, event, row, now, amount=total)
+    if payment.events.filter(note__startswith=DUPLICATE_NOTE).exists():
+        # The refund of a duplicate capture: the order keeps the payment it has.
+        return WebhookStatus.APPLIED
     if target == PaymentStatus.PARTIALLY_REFUNDED:
         order_events.order_refunded_publish(
             order_events.OrderRefunded(order_id=payment.order_id, partial=True)

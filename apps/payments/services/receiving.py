@@ -10,16 +10,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.core.strict_json import StrictJSONError, decode_json_text
 from apps.jobs.outbox import job_enqueue
-from apps.payments import signatures, tasks
+from apps.payments import providers, tasks
 from apps.payments.errors import PayloadError
 from apps.payments.models import Provider, WebhookEvent, WebhookStatus
-from apps.payments.provider_events import Action, ProviderEvent, provider_event
+from apps.payments.providers.base import Action, ProviderEvent
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +39,8 @@ def webhook_receive(provider: Provider, body: bytes, signature: str | None) -> R
         SignatureError: not provably from the provider (store nothing).
         PayloadError: signed, but not an event we can even name.
     """
-    _verify(provider, body, signature)
+    module = providers.get(provider)
+    module.verify(body, signature)
     try:
         payload = decode_json_text(body.decode("utf-8"))
     except (UnicodeDecodeError, StrictJSONError) as error:
@@ -48,11 +48,11 @@ def webhook_receive(provider: Provider, body: bytes, signature: str | None) -> R
     status = WebhookStatus.RECEIVED
     note = ""
     try:
-        event = provider_event(provider, payload)
+        event = module.parse(payload)
     except PayloadError as error:
         # Named but unreadable: keep it for staff and stop the retries, which
         # would bring the same bytes again.
-        event = _named(provider, payload)
+        event = module.name(payload)
         status, note = WebhookStatus.INVALID, error.message[:200]
         logger.error(
             "unreadable payment event",
@@ -61,39 +61,6 @@ def webhook_receive(provider: Provider, body: bytes, signature: str | None) -> R
     if status == WebhookStatus.RECEIVED and event.action is Action.IGNORED:
         status = WebhookStatus.IGNORED
     return _store(event, body, payload, status=status, note=note)
-
-
-def _verify(provider: Provider, body: bytes, signature: str | None) -> None:
-    if provider == Provider.STRIPE:
-        signatures.stripe_verify(
-            body,
-            signature,
-            secrets=settings.STRIPE_WEBHOOK_SECRETS,
-            tolerance=settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS,
-        )
-    else:
-        signatures.paystack_verify(body, signature, secret=settings.PAYSTACK_SECRET_KEY)
-
-
-def _named(provider: Provider, payload: object) -> ProviderEvent:
-    """The event's id and type when the rest is unreadable, else PayloadError."""
-    if not isinstance(payload, dict):
-        raise PayloadError("The body is not a JSON object.")
-    if provider == Provider.STRIPE:
-        event_id, event_type = payload.get("id"), payload.get("type")
-    else:
-        data = payload.get("data")
-        event_type = payload.get("event")
-        object_id = data.get("id") if isinstance(data, dict) else None
-        event_id = f"{event_type}:{object_id}" if object_id not in (None, "") else None
-    if not isinstance(event_id, str) or not isinstance(event_type, str):
-        raise PayloadError("The event has no id or type.")
-    return ProviderEvent(
-        provider=provider,
-        event_id=event_id[:200],
-        event_type=event_type[:100],
-        action=Action.IGNORED,
-    )
 
 
 def _store(

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from apps.jobs.outbox import job_enqueue
 from apps.orders import locks as order_locks
-from apps.payments import adapters, tasks
+from apps.payments import locks as payment_locks
+from apps.payments import providers, tasks
 from apps.payments.errors import PaymentError, PaymentErrorCode
-from apps.payments.models import Payment, PaymentEvent, PaymentStatus, Provider
+from apps.payments.models import Payment, PaymentEvent, PaymentStatus
 
 REFUNDABLE = (PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED)
 
@@ -30,7 +31,7 @@ def payment_refund_request(
             is not captured or the amount is not within what is left.
     """
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
+        payment = payment_locks.payments_for_update([payment_id]).first()
         if payment is None:
             raise PaymentError(
                 PaymentErrorCode.PAYMENT_NOT_FOUND, "No payment has this ID."
@@ -62,11 +63,10 @@ def payment_refund(*, payment_id: int, target: str) -> bool:
     payment = Payment.objects.get(pk=payment_id)
     with transaction.atomic():
         order_locks.orders_for_update([payment.order_id]).get()
-        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        payment = payment_locks.payments_for_update([payment_id]).get()
         if payment.refunded_amount >= total:
             return False
-        adapters.adapter().refund(
-            provider=Provider(payment.provider),
+        providers.gateway(payment.provider).refund(
             reference=payment.reference,
             amount=total - payment.refunded_amount,
             idempotency_key=f"refund:{payment.pk}:{total}",

@@ -9,7 +9,7 @@ import pytest
 
 from apps.jobs.models import Job, JobStatus
 from apps.orders.status import OrderStatus
-from apps.payments.adapters import LiveAdapter, StartRequest
+from apps.payments import providers
 from apps.payments.errors import PaymentError, ProviderUnavailableError
 from apps.payments.models import (
     Payment,
@@ -18,6 +18,7 @@ from apps.payments.models import (
     WebhookEvent,
     WebhookStatus,
 )
+from apps.payments.providers.base import StartRequest
 from apps.payments.services import (
     payment_capture,
     payment_initialize,
@@ -55,7 +56,7 @@ def _request(provider: Provider, key: str = "payment-init:1:x:1") -> StartReques
 
 
 def test_stripe_payments_start_as_payment_intents_with_the_idempotency_key(api):
-    started = LiveAdapter().start(_request(Provider.STRIPE))
+    started = providers.get(Provider.STRIPE).start(_request(Provider.STRIPE))
 
     assert (started.reference, started.client_secret) == (
         "pi_live_1",
@@ -68,7 +69,7 @@ def test_stripe_payments_start_as_payment_intents_with_the_idempotency_key(api):
 
 
 def test_paystack_payments_start_at_transaction_initialize(api):
-    started = LiveAdapter().start(_request(Provider.PAYSTACK))
+    started = providers.get(Provider.PAYSTACK).start(_request(Provider.PAYSTACK))
 
     assert started.authorization_url == "https://checkout.paystack.com/1"
     ((path, _, form),) = api.requests
@@ -83,7 +84,7 @@ def test_an_unreachable_provider_is_a_retryable_error(settings):
     settings.STRIPE_SECRET_KEY = "sk_test_standin"
 
     with pytest.raises(ProviderUnavailableError) as raised:
-        LiveAdapter().start(_request(Provider.STRIPE))
+        providers.get(Provider.STRIPE).start(_request(Provider.STRIPE))
 
     assert raised.value.retryable is True
 

@@ -14,8 +14,8 @@ import httpx
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apps.payments import simulator
-from apps.payments.models import Payment, Provider
+from apps.payments.models import Payment
+from apps.payments.providers import simulated
 
 
 class Command(BaseCommand):
@@ -23,15 +23,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("reference", help="The payment's provider reference.")
-        parser.add_argument("outcome", choices=sorted(simulator.OUTCOMES))
+        parser.add_argument("outcome", choices=simulated.outcomes())
         parser.add_argument(
             "--amount",
             help="Captured or refunded amount (default: the payment's amount).",
         )
         parser.add_argument(
             "--url",
-            default="http://127.0.0.1:8000",
-            help="The server to post to (default: %(default)s).",
+            default=settings.SERVER_URL,
+            help="The server to post to (default: %(default)s, from HOST/PORT).",
         )
 
     def handle(
@@ -47,37 +47,23 @@ class Command(BaseCommand):
         if payment is None:
             msg = f"No payment has the reference {reference!r}."
             raise CommandError(msg)
-        provider = Provider(payment.provider)
-        event_type = simulator.OUTCOMES[outcome].get(provider)
-        if event_type is None:
-            msg = f"{provider} sends no {outcome!r} event."
-            raise CommandError(msg)
-        value = _amount(amount)
-        if provider == Provider.STRIPE:
-            payload = simulator.stripe_payload(event_type, payment, amount=value)
-            secret = (
-                settings.STRIPE_WEBHOOK_SECRETS[0]
-                if settings.STRIPE_WEBHOOK_SECRETS
-                else ""
-            )
-        else:
-            payload = simulator.paystack_payload(event_type, payment, amount=value)
-            secret = settings.PAYSTACK_SECRET_KEY
-        if not secret:
-            msg = f"No {provider} webhook secret is configured."
-            raise CommandError(msg)
-        body, headers = simulator.signed(provider, payload, secret=secret)
+        try:
+            sent = simulated.delivery(payment, outcome, amount=_amount(amount))
+        except simulated.SimulationError as error:
+            raise CommandError(str(error)) from error
         try:
             response = httpx.post(
-                f"{url.rstrip('/')}/webhooks/{provider}/",
-                content=body,
-                headers={**headers, "Content-Type": "application/json"},
+                f"{url.rstrip('/')}{sent.path}",
+                content=sent.body,
+                headers=sent.headers,
                 timeout=10,
             )
         except httpx.HTTPError as error:
             msg = f"Could not post to {url}: {error}"
             raise CommandError(msg) from error
-        self.stdout.write(f"{event_type} -> {response.status_code} {response.text}")
+        self.stdout.write(
+            f"{sent.event_type} -> {response.status_code} {response.text}"
+        )
         if response.status_code != 200:
             raise CommandError("The server refused the event.")
 
