@@ -80,7 +80,7 @@ def chromium(*, startup_timeout: float = 30.0) -> Iterator[Browser]:
     endpoint = f"http://127.0.0.1:{port}"
     try:
         _wait_for_devtools(process, endpoint, startup_timeout)
-        with sync_playwright() as playwright:
+        with sync_playwright() as playwright, _orm_beside_playwright():
             browser = playwright.chromium.connect_over_cdp(endpoint)
             try:
                 yield browser
@@ -89,6 +89,26 @@ def chromium(*, startup_timeout: float = 30.0) -> Iterator[Browser]:
     finally:
         _stop(process)
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@contextmanager
+def _orm_beside_playwright() -> Iterator[None]:
+    """Let tests use the ORM while Playwright's sync API is open.
+
+    Playwright's sync API marks its event loop as running in this thread for as
+    long as it is open, so Django refuses ORM calls as if they came from async
+    code. None does: the loop only runs inside a blocking Playwright call. This
+    is the case Django's DJANGO_ALLOW_ASYNC_UNSAFE exists for (as in Jupyter).
+    """
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def _wait_for_devtools(

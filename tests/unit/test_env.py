@@ -109,3 +109,48 @@ def test_the_shop_time_zone_must_be_an_iana_name(monkeypatch):
 
     with pytest.raises(ImproperlyConfigured, match="SHOP_TIME_ZONE"):
         env.shop_time_zone()
+
+
+def test_cors_origins_default_to_a_local_storefront_in_debug(monkeypatch):
+    monkeypatch.setenv("DEBUG", "true")
+    monkeypatch.delenv("CORS_ALLOWED_ORIGINS", raising=False)
+
+    assert env.cors_allowed_origins() == [
+        "http://localhost:3000",
+        "http://127.0.0.1:3000",
+    ]
+
+
+def test_cors_origins_have_no_default_in_production(monkeypatch):
+    monkeypatch.setenv("DEBUG", "false")
+    monkeypatch.delenv("CORS_ALLOWED_ORIGINS", raising=False)
+
+    assert env.cors_allowed_origins() == []
+
+
+def test_cors_origins_are_a_comma_separated_list(monkeypatch):
+    monkeypatch.setenv(
+        "CORS_ALLOWED_ORIGINS", "https://shop.example.com, https://m.example.com"
+    )
+
+    assert env.cors_allowed_origins() == [
+        "https://shop.example.com",
+        "https://m.example.com",
+    ]
+
+
+@pytest.mark.parametrize("debug", ["true", "false"])
+def test_cors_refuses_the_wildcard_origin(monkeypatch, debug):
+    monkeypatch.setenv("DEBUG", debug)
+    monkeypatch.setenv("CORS_ALLOWED_ORIGINS", "https://shop.example.com,*")
+
+    with pytest.raises(ImproperlyConfigured, match="wildcard"):
+        env.cors_allowed_origins()
+
+
+@pytest.mark.parametrize("origin", ["shop.example.com", "https://shop.example.com/"])
+def test_cors_refuses_what_is_not_an_origin(monkeypatch, origin):
+    monkeypatch.setenv("CORS_ALLOWED_ORIGINS", origin)
+
+    with pytest.raises(ImproperlyConfigured, match="is not an origin"):
+        env.cors_allowed_origins()

@@ -91,3 +91,17 @@ def test_production_turns_off_introspection_and_graphiql_by_default():
     )
 
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_production_refuses_a_wildcard_cors_origin():
+    result = manage(
+        "check",
+        "--deploy",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="api.example.com",
+        CORS_ALLOWED_ORIGINS="*",
+    )
+
+    assert result.returncode != 0
+    assert "the wildcard * is refused" in result.stderr
