@@ -20,6 +20,7 @@ class JobsConfig(AppConfig):
         The admin's autodiscovery ran already: django.contrib.admin is the
         first installed app, so its ready() comes before this one.
         """
+        from django.apps import apps as registry
         from django.conf import settings
         from django.contrib import admin
 
@@ -27,6 +28,6 @@ class JobsConfig(AppConfig):
         for label in _BACKEND_ADMIN_MODELS.values():
             if label == in_use:
                 continue
-            model = self.apps.get_model(label)
+            model = registry.get_model(label)
             if admin.site.is_registered(model):
                 admin.site.unregister(model)
