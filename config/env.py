@@ -140,7 +140,8 @@ def database(*, pool_min: int, pool_max: int) -> dict[str, object]:
     """
     config: dict[str, object] = dict(env.db_url_config(database_url()))
     if config["ENGINE"] == "django.db.backends.postgresql":
-        config["ENGINE"] = "django.db.backends.postgresql"
+        # Django's backend, naming a missing database (config/postgresql/).
+        config["ENGINE"] = "config.postgresql"
         options = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
         options.setdefault(
             "pool",

@@ -21,7 +21,7 @@ def test_postgres_gets_a_connection_pool_sized_from_the_environment(monkeypatch)
 
     config = env.database(pool_min=2, pool_max=8)
 
-    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["ENGINE"] == "config.postgresql"
     assert config["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 12, "timeout": 2.0}  # type: ignore[index]
     assert config["CONN_MAX_AGE"] == 0
 
@@ -154,3 +154,34 @@ def test_cors_refuses_what_is_not_an_origin(monkeypatch, origin):
 
     with pytest.raises(ImproperlyConfigured, match="is not an origin"):
         env.cors_allowed_origins()
+
+
+def test_a_missing_postgres_database_is_explained_with_the_command_to_create_it():
+    from config.postgresql.base import explain
+
+    message = explain(
+        'connection failed: connection to server at "db", port 5433 failed: '
+        'FATAL:  database "shop" does not exist',
+        {"dbname": "shop", "host": "db", "port": 5433, "user": "app"},
+    )
+
+    assert message.startswith(
+        'The PostgreSQL database "shop" (DATABASE_URL) does not exist on db:5433.'
+    )
+    assert "`createdb -h db -p 5433 -U app shop`" in message
+
+
+def test_another_connection_failure_keeps_libpqs_reason():
+    from config.postgresql.base import explain
+
+    message = explain(
+        'connection failed: connection to server at "db", port 5432 failed: '
+        "Connection refused\n\tIs the server running on that host?",
+        {"dbname": "shop", "host": "db"},
+    )
+
+    assert message == (
+        'Cannot connect to the PostgreSQL database "shop" (DATABASE_URL) on db:5432: '
+        'connection failed: connection to server at "db", port 5432 failed: '
+        "Connection refused Is the server running on that host?"
+    )
