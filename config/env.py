@@ -249,7 +249,8 @@ def mailer() -> dict[str, object]:
     """
     url: str | None = env.str("EMAIL_URL", default=None)
     if not url:
-        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        # Prints the decoded text, links intact (config/console_email.py).
+        return {"BACKEND": "config.console_email.EmailBackend"}
     parsed = environ.Env.email_url_config(url)
     if parsed["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
         # filemail:///var/mail/shop: one file per connection, for tests and demos.

@@ -50,7 +50,7 @@ def test_allowed_hosts_is_a_comma_separated_list(monkeypatch):
 def test_email_goes_to_the_console_without_an_email_url(monkeypatch):
     monkeypatch.delenv("EMAIL_URL", raising=False)
 
-    assert env.mailer() == {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    assert env.mailer() == {"BACKEND": "config.console_email.EmailBackend"}
 
 
 def test_an_email_url_configures_smtp(monkeypatch):

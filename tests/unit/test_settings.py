@@ -105,3 +105,17 @@ def test_production_refuses_a_wildcard_cors_origin():
 
     assert result.returncode != 0
     assert "the wildcard * is refused" in result.stderr
+
+
+def test_the_deploy_checks_refuse_printing_emails_to_the_console():
+    result = manage(
+        "check",
+        "--deploy",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="api.example.com",
+    )
+
+    assert result.returncode != 0
+    assert "config.E001" in result.stderr
+    assert "EMAIL_URL" in result.stderr
