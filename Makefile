@@ -7,6 +7,8 @@ UV := $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 RUN := $(UV) run --no-sync
 export UV_PYTHON_DOWNLOADS ?= never
 export PYTHONUNBUFFERED := 1
+# Where deploy/serve listens: the same HOST and PORT it reads.
+SERVE_URL = http://$(or $(HOST),127.0.0.1):$(or $(PORT),8000)
 
 .PHONY: help
 help: ## Show this help
@@ -25,11 +27,11 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 .PHONY: run
-run: install ## Migrate, seed the demo catalog if empty, serve on http://127.0.0.1:8000
+run: install ## Migrate, seed the demo catalog if empty, serve on http://$HOST:$PORT (127.0.0.1:8000)
 	$(RUN) python manage.py migrate --noinput
 	$(RUN) python manage.py seed_demo --if-empty
 	$(RUN) python manage.py collectstatic --noinput -v0
-	@echo "Serving http://127.0.0.1:8000/graphql/ (GraphiQL in a browser), with a task worker"
+	@echo "Serving $(SERVE_URL)/graphql/ (GraphiQL in a browser), with a task worker"
 	$(RUN) python manage.py worker --beat & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
 	WEB_WORKERS=$${WEB_WORKERS:-1} deploy/serve

@@ -109,6 +109,37 @@ def allowed_hosts() -> list[str]:
     return hosts
 
 
+DEV_CORS_ALLOWED_ORIGINS = ["http://localhost:3000", "http://127.0.0.1:3000"]
+
+
+def cors_allowed_origins() -> list[str]:
+    """Return CORS_ALLOWED_ORIGINS: the storefront origins that may call /graphql/.
+
+    A comma-separated list of `scheme://host[:port]`. While DEBUG is on the
+    default is a storefront on port 3000; in production there is no default,
+    and `*` is refused always: credentials travel in the Authorization header,
+    and any page on the web must not be able to spend them.
+    """
+    from urllib.parse import urlsplit
+
+    default = DEV_CORS_ALLOWED_ORIGINS if debug() else []
+    origins: list[str] = [
+        o.strip() for o in env.list("CORS_ALLOWED_ORIGINS", default=default) if o
+    ]
+    for origin in origins:
+        if origin == "*":
+            msg = "CORS_ALLOWED_ORIGINS must list origins; the wildcard * is refused."
+            raise ImproperlyConfigured(msg)
+        parts = urlsplit(origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
+            msg = (
+                f"CORS_ALLOWED_ORIGINS: {origin!r} is not an origin "
+                "(scheme://host[:port], no path)."
+            )
+            raise ImproperlyConfigured(msg)
+    return origins
+
+
 def database_url() -> str:
     """Return DATABASE_URL; a SQLite file at the project root by default."""
     url: str = env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
@@ -124,7 +155,8 @@ def database(*, pool_min: int, pool_max: int) -> dict[str, object]:
     """
     config: dict[str, object] = dict(env.db_url_config(database_url()))
     if config["ENGINE"] == "django.db.backends.postgresql":
-        config["ENGINE"] = "django.db.backends.postgresql"
+        # Django's backend, naming a missing database (config/postgresql/).
+        config["ENGINE"] = "config.postgresql"
         options = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
         options.setdefault(
             "pool",
@@ -232,7 +264,8 @@ def mailer() -> dict[str, object]:
     """
     url: str | None = env.str("EMAIL_URL", default=None)
     if not url:
-        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        # Prints the decoded text, links intact (config/console_email.py).
+        return {"BACKEND": "config.console_email.EmailBackend"}
     parsed = environ.Env.email_url_config(url)
     if parsed["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
         # filemail:///var/mail/shop: one file per connection, for tests and demos.

@@ -70,6 +70,12 @@ JOBS_RECONCILE_INTERVAL = timedelta(
 )
 # After a failed relay, requests stop relaying for this long.
 JOBS_RELAY_PAUSE = timedelta(seconds=_env.float("JOBS_RELAY_PAUSE_SECONDS", default=10))
+# On SIGTERM a worker finishes its running task for at most this long, then
+# exits (the lease hands the job on). Keep it below the supervisor's own
+# grace: Kubernetes waits 30 s by default before SIGKILL.
+JOBS_SHUTDOWN_GRACE = timedelta(
+    seconds=_env.float("JOBS_SHUTDOWN_GRACE_SECONDS", default=25)
+)
 JOBS_KEEP_SUCCEEDED = timedelta(days=7)
 JOBS_KEEP_FAILED = timedelta(days=30)
 

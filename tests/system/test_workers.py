@@ -9,6 +9,7 @@ instead of minutes.
 from __future__ import annotations
 
 import json
+import signal
 import time
 from datetime import timedelta
 from itertools import pairwise
@@ -105,6 +106,55 @@ def test_sigterm_lets_the_running_task_finish(env, tmp_path):
     assert _done(effects) == ["done t"]
     job.refresh_from_db()
     assert (job.status, job.attempts) == (JobStatus.SUCCEEDED, 1)
+
+
+def test_repeated_stop_signals_still_let_the_running_task_finish(env, tmp_path):
+    """A burst of SIGTERMs (and a Ctrl-C) is one request to stop, not a hang.
+
+    django-tasks-redis's own handler deadlocked on a repeated signal, and both
+    libraries' handlers cut the running task off on the second one.
+    """
+    effects = tmp_path / "effects.log"
+    job_enqueue(job_tasks.record_task, path=str(effects), label="t", sleep=2)
+
+    with worker("worker", env={**env, "JOBS_SHUTDOWN_GRACE_SECONDS": "20"}) as running:
+        eventually(lambda: _lines(effects), what="the task started")
+        for _ in range(10):
+            running.process.send_signal(signal.SIGTERM)
+        running.process.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        status = running.process.wait(timeout=20)
+
+    assert status == 0
+    assert time.monotonic() - started < 10
+    assert _done(effects) == ["done t"]
+
+
+def test_a_task_outliving_the_grace_period_is_cut_off_at_its_end(env, tmp_path):
+    effects = tmp_path / "effects.log"
+    job_enqueue(job_tasks.record_task, path=str(effects), label="t", sleep=60)
+
+    with worker("worker", env={**env, "JOBS_SHUTDOWN_GRACE_SECONDS": "2"}) as running:
+        eventually(lambda: _lines(effects), what="the task started")
+        started = time.monotonic()
+        for _ in range(5):
+            running.process.send_signal(signal.SIGTERM)
+        status = running.process.wait(timeout=20)
+
+    assert status == 1
+    assert 2 <= time.monotonic() - started < 6
+    assert _done(effects) == []
+
+
+def test_an_idle_worker_stops_at_once_on_sigterm(env):
+    with worker("worker", env=env) as running:
+        eventually(lambda: "Starting" in running.log(), what="the worker started")
+        time.sleep(0.5)  # past its start line: waiting on an empty queue
+        started = time.monotonic()
+        status = running.terminate(timeout=10)
+
+    assert status == 0
+    assert time.monotonic() - started < 3
 
 
 def test_a_task_longer_than_its_lease_is_never_started_twice(env, tmp_path):

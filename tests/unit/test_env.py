@@ -21,7 +21,7 @@ def test_postgres_gets_a_connection_pool_sized_from_the_environment(monkeypatch)
 
     config = env.database(pool_min=2, pool_max=8)
 
-    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["ENGINE"] == "config.postgresql"
     assert config["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 12, "timeout": 2.0}  # type: ignore[index]
     assert config["CONN_MAX_AGE"] == 0
 
@@ -50,7 +50,7 @@ def test_allowed_hosts_is_a_comma_separated_list(monkeypatch):
 def test_email_goes_to_the_console_without_an_email_url(monkeypatch):
     monkeypatch.delenv("EMAIL_URL", raising=False)
 
-    assert env.mailer() == {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    assert env.mailer() == {"BACKEND": "config.console_email.EmailBackend"}
 
 
 def test_an_email_url_configures_smtp(monkeypatch):
@@ -129,3 +129,79 @@ def test_the_server_url_follows_host_and_port(monkeypatch, host, port, expected)
             monkeypatch.setenv(name, value)
 
     assert env.server_url() == expected
+
+
+def test_cors_origins_default_to_a_local_storefront_in_debug(monkeypatch):
+    monkeypatch.setenv("DEBUG", "true")
+    monkeypatch.delenv("CORS_ALLOWED_ORIGINS", raising=False)
+
+    assert env.cors_allowed_origins() == [
+        "http://localhost:3000",
+        "http://127.0.0.1:3000",
+    ]
+
+
+def test_cors_origins_have_no_default_in_production(monkeypatch):
+    monkeypatch.setenv("DEBUG", "false")
+    monkeypatch.delenv("CORS_ALLOWED_ORIGINS", raising=False)
+
+    assert env.cors_allowed_origins() == []
+
+
+def test_cors_origins_are_a_comma_separated_list(monkeypatch):
+    monkeypatch.setenv(
+        "CORS_ALLOWED_ORIGINS", "https://shop.example.com, https://m.example.com"
+    )
+
+    assert env.cors_allowed_origins() == [
+        "https://shop.example.com",
+        "https://m.example.com",
+    ]
+
+
+@pytest.mark.parametrize("debug", ["true", "false"])
+def test_cors_refuses_the_wildcard_origin(monkeypatch, debug):
+    monkeypatch.setenv("DEBUG", debug)
+    monkeypatch.setenv("CORS_ALLOWED_ORIGINS", "https://shop.example.com,*")
+
+    with pytest.raises(ImproperlyConfigured, match="wildcard"):
+        env.cors_allowed_origins()
+
+
+@pytest.mark.parametrize("origin", ["shop.example.com", "https://shop.example.com/"])
+def test_cors_refuses_what_is_not_an_origin(monkeypatch, origin):
+    monkeypatch.setenv("CORS_ALLOWED_ORIGINS", origin)
+
+    with pytest.raises(ImproperlyConfigured, match="is not an origin"):
+        env.cors_allowed_origins()
+
+
+def test_a_missing_postgres_database_is_explained_with_the_command_to_create_it():
+    from config.postgresql.base import explain
+
+    message = explain(
+        'connection failed: connection to server at "db", port 5433 failed: '
+        'FATAL:  database "shop" does not exist',
+        {"dbname": "shop", "host": "db", "port": 5433, "user": "app"},
+    )
+
+    assert message.startswith(
+        'The PostgreSQL database "shop" (DATABASE_URL) does not exist on db:5433.'
+    )
+    assert "`createdb -h db -p 5433 -U app shop`" in message
+
+
+def test_another_connection_failure_keeps_libpqs_reason():
+    from config.postgresql.base import explain
+
+    message = explain(
+        'connection failed: connection to server at "db", port 5432 failed: '
+        "Connection refused\n\tIs the server running on that host?",
+        {"dbname": "shop", "host": "db"},
+    )
+
+    assert message == (
+        'Cannot connect to the PostgreSQL database "shop" (DATABASE_URL) on db:5432: '
+        'connection failed: connection to server at "db", port 5432 failed: '
+        "Connection refused Is the server running on that host?"
+    )

@@ -91,3 +91,31 @@ def test_production_turns_off_introspection_and_graphiql_by_default():
     )
 
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_production_refuses_a_wildcard_cors_origin():
+    result = manage(
+        "check",
+        "--deploy",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="api.example.com",
+        CORS_ALLOWED_ORIGINS="*",
+    )
+
+    assert result.returncode != 0
+    assert "the wildcard * is refused" in result.stderr
+
+
+def test_the_deploy_checks_refuse_printing_emails_to_the_console():
+    result = manage(
+        "check",
+        "--deploy",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="api.example.com",
+    )
+
+    assert result.returncode != 0
+    assert "config.E001" in result.stderr
+    assert "EMAIL_URL" in result.stderr
