@@ -38,7 +38,7 @@ def test_sales_report_outside_the_window_is_a_typed_error(
         bearer=staff,
     )
 
-    assert body["data"] is None
+    assert body["data"] == {"salesReport": None}
     (error,) = body["errors"]
     assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
     assert error["message"] == f"{field}: {MESSAGE}"
@@ -56,7 +56,7 @@ def test_report_generate_outside_the_window_queues_nothing(
         bearer=staff,
     )
 
-    assert body["data"] is None
+    assert body["data"] == {"reportGenerate": None}
     assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
     assert not SalesReportSnapshot.objects.exists()
 
