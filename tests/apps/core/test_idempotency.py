@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -34,7 +35,7 @@ class Counter:
 
 @dataclass(frozen=True)
 class Result:
-    response: dict
+    response: dict[str, Any]
     replayed: bool
 
 
@@ -42,8 +43,8 @@ class Result:
 def recipe(
     *,
     scope: IdempotencyScope,
-    request: dict,
-    execute: Callable[[], dict],
+    request: dict[str, Any],
+    execute: Callable[[], dict[str, Any]],
     now: datetime | None = None,
 ) -> Result:
     """A service written to the recipe: claim, replay or work, complete."""
