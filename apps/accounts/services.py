@@ -84,31 +84,31 @@ def account_register(
         IdempotencyError: IDEMPOTENCY_KEY_REUSED, INVALID_IDEMPOTENCY_KEY.
     """
     names = _Names(first=first_name.strip(), last=last_name.strip())
-    if idempotency_key is None:
-        return _register(email=email, password=password, names=names, now=now)
     normalised = selectors.email_normalize(email)
-    scope = idempotency.IdempotencyScope(
-        operation=REGISTER_OPERATION, owner=f"email:{normalised}", key=idempotency_key
-    )
-    request = {
-        "email": normalised,
-        "first_name": names.first,
-        "last_name": names.last,
-        "password": salted_hmac(
-            REGISTER_OPERATION, password, algorithm="sha256"
-        ).hexdigest(),
-    }
-    result = idempotency.idempotent_call(
-        scope=scope,
-        request=request,
-        execute=lambda: {
-            "user_id": _register(
-                email=email, password=password, names=names, now=now
-            ).pk
-        },
-        now=now,
-    )
-    return User.objects.get(pk=result.response["user_id"])
+    scope = None
+    request: dict[str, str] = {}
+    if idempotency_key is not None:
+        scope = idempotency.IdempotencyScope(
+            operation=REGISTER_OPERATION,
+            owner=f"email:{normalised}",
+            key=idempotency_key,
+        )
+        request = {
+            "email": normalised,
+            "first_name": names.first,
+            "last_name": names.last,
+            "password": salted_hmac(
+                REGISTER_OPERATION, password, algorithm="sha256"
+            ).hexdigest(),
+        }
+        # A retry is answered before the validators and the password hash run.
+        stored = idempotency.idempotency_lookup(scope=scope, request=request, now=now)
+        if stored is not None:
+            return User.objects.get(pk=stored["user_id"])
+    # Validation and password hashing (slow by design) stay outside the
+    # transaction, so no connection is held while they run.
+    user = _unsaved_user(email=normalised, password=password, names=names, now=now)
+    return _register(user, scope=scope, request=request, now=now)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -117,11 +117,10 @@ class _Names:
     last: str
 
 
-def _register(
+def _unsaved_user(
     *, email: str, password: str, names: _Names, now: datetime | None
 ) -> User:
-    now = now or timezone.now()
-    email = selectors.email_normalize(email)
+    """Validate the registration and return the user, password hashed, unsaved."""
     try:
         validate_email(email)
     except ValidationError:
@@ -139,7 +138,10 @@ def _register(
                 field=field,
             )
     user = User(
-        email=email, first_name=names.first, last_name=names.last, date_joined=now
+        email=email,
+        first_name=names.first,
+        last_name=names.last,
+        date_joined=now or timezone.now(),
     )
     try:
         password_validation.validate_password(password, user)
@@ -150,23 +152,39 @@ def _register(
             field="password",
         ) from None
     user.set_password(password)
+    return user
+
+
+@transaction.atomic
+def _register(
+    user: User,
+    *,
+    scope: idempotency.IdempotencyScope | None,
+    request: dict[str, str],
+    now: datetime | None,
+) -> User:
+    """Claim the key, save the user and queue its verification email, together."""
+    claim = idempotency.idempotency_claim(scope=scope, request=request, now=now)
+    if claim.replay is not None:  # an identical request committed meanwhile
+        return User.objects.get(pk=claim.replay["user_id"])
     taken = AccountError(
         AccountErrorCode.EMAIL_TAKEN,
         "An account with this email already exists.",
         field="email",
     )
-    if selectors.user_by_email(email=email) is not None:
+    if selectors.user_by_email(email=user.email) is not None:
         raise taken
     try:
         with transaction.atomic():
             user.save()
-            job_enqueue(
-                tasks.account_verification_email_send_task,
-                key=f"email-verification:{user.pk}",
-                user_id=user.pk,
-            )
     except IntegrityError:  # a concurrent registration won the race
         raise taken from None
+    job_enqueue(
+        tasks.account_verification_email_send_task,
+        key=f"email-verification:{user.pk}",
+        user_id=user.pk,
+    )
+    claim.complete({"user_id": user.pk})
     return user
 
 

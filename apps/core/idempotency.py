@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -104,14 +104,6 @@ class IdempotencyClaim:
             return
         self.record.response = response
         self.record.save(update_fields=["response"])
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class IdempotentResult:
-    """The response of an operation, and whether it was replayed from storage."""
-
-    response: JSONObject
-    replayed: bool
 
 
 def request_fingerprint(request: Mapping[str, Any]) -> str:
@@ -205,44 +197,11 @@ def idempotency_claim(
     return IdempotencyClaim(replay=stored, record=record)
 
 
-def idempotent_call(
-    *,
-    scope: IdempotencyScope,
-    request: Mapping[str, Any],
-    execute: Callable[[], JSONObject],
-    now: datetime | None = None,
-) -> IdempotentResult:
-    """Run `execute` once per key and request; replay its response afterwards.
-
-    The record and whatever `execute` writes commit together (this opens a
-    transaction, or a savepoint inside the caller's). If `execute` raises,
-    nothing is stored and the key may be used again. The response must be a
-    JSON object: the GraphQL layer stores its mutation payload, a service
-    stores the ids it needs to rebuild its return value.
-
-    Kept for the callers written before `idempotency_claim` (account
-    registration, payment initialisation); new code uses the claim, which
-    leaves the transaction on the service.
-
-    Raises:
-        IdempotencyError: IDEMPOTENCY_KEY_REUSED when the key was used for a
-            different request; INVALID_IDEMPOTENCY_KEY for a malformed key.
-        DomainError: whatever `execute` raises.
-    """
-    with transaction.atomic():
-        claim = idempotency_claim(scope=scope, request=request, now=now)
-        if claim.replay is not None:
-            return IdempotentResult(response=claim.replay, replayed=True)
-        response = execute()
-        claim.complete(response)
-        return IdempotentResult(response=response, replayed=False)
-
-
 def idempotency_records_purge(*, now: datetime | None = None) -> int:
     """Delete records older than the retention; return how many went.
 
     Safe to run at any time: an expired record is already ignored by
-    `idempotent_call`, which replaces it.
+    `idempotency_claim`, which replaces it.
     """
     deleted, _ = IdempotencyRecord.objects.filter(
         created_at__lte=_oldest_live(now)

@@ -29,6 +29,7 @@ from strawberry.extensions import (
 )
 from strawberry.extensions import max_aliases as max_aliases_module
 from strawberry.relay import GlobalIDValueError
+from strawberry.types import ExecutionResult
 
 from schema.core.redaction import value_free
 
@@ -172,11 +173,7 @@ class ErrorPolicy(MaskErrors):
             if hide_suggestions:
                 strawberry.Schema.remove_field_suggestion(error)
             if is_unexpected(error):
-                logger.error(
-                    "graphql unexpected error",
-                    exc_info=error.original_error,
-                    extra={"path": error.path},
-                )
+                _log_unexpected(error)
             elif isinstance(error.original_error, GlobalIDValueError):
                 error.extensions = {"code": "INVALID_ID"}
             if error.path is None:  # a request error: validation or variables
@@ -185,16 +182,60 @@ class ErrorPolicy(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
-        masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}
+        masked.extensions = {"code": INTERNAL_SERVER_ERROR}
         return masked
+
+
+INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+def _log_unexpected(error: GraphQLError) -> None:
+    """Log a bug with its traceback; the logging filter adds the request id."""
+    logger.error(
+        "graphql unexpected error",
+        exc_info=error.original_error,
+        extra={"path": error.path},
+    )
+
+
+def _escaped_bugs_masked(result: ExecutionResult) -> ExecutionResult:
+    """Mask and log the bugs that reached the result without ErrorPolicy.
+
+    An exception raised inside an extension's hook unwinds every extension,
+    ErrorPolicy included, and Strawberry turns it into an error afterwards,
+    carrying the raw message. ErrorPolicy has already masked every other
+    bug, dropping `original_error`, so nothing is logged twice.
+    """
+    if result.errors and any(is_unexpected(error) for error in result.errors):
+        result.errors = [
+            _masked_and_logged(error) if is_unexpected(error) else error
+            for error in result.errors
+        ]
+    return result
+
+
+def _masked_and_logged(error: GraphQLError) -> GraphQLError:
+    _log_unexpected(error)
+    return GraphQLError(
+        "Internal server error.",
+        path=error.path,
+        extensions={"code": INTERNAL_SERVER_ERROR},
+    )
 
 
 class QuietSchema(strawberry.Schema):
     """A schema that leaves error logging to ErrorPolicy.
 
     Strawberry logs every error with a traceback, including a client's typo;
-    only bugs deserve a log line.
+    only bugs deserve a log line. A bug in an extension, which escapes
+    ErrorPolicy, is masked and logged here the same way.
     """
+
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        return _escaped_bugs_masked(await super().execute(*args, **kwargs))
+
+    def execute_sync(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        return _escaped_bugs_masked(super().execute_sync(*args, **kwargs))
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: Any = None

@@ -49,63 +49,79 @@ def payment_initialize(
         ProviderUnavailableError: PROVIDER_UNAVAILABLE (retryable).
         IdempotencyError: IDEMPOTENCY_KEY_REUSED, INVALID_IDEMPOTENCY_KEY.
     """
-    if idempotency_key is None:
-        return _initialize(order_id, provider, actor_id)
-    scope = idempotency.IdempotencyScope(
-        operation=OPERATION, owner=f"user:{actor_id}", key=idempotency_key
-    )
-    request = {"order_id": order_id, "provider": str(provider)}
-    stored = idempotency.idempotency_lookup(scope=scope, request=request)
-    if stored is None:
-        payment = _initialize(order_id, provider, actor_id)
-        stored = idempotency.idempotent_call(
-            scope=scope, request=request, execute=lambda: {"payment_id": payment.pk}
-        ).response
-    return Payment.objects.get(pk=stored["payment_id"])
+    scope = None
+    request: dict[str, object] = {}
+    if idempotency_key is not None:
+        scope = idempotency.IdempotencyScope(
+            operation=OPERATION, owner=f"user:{actor_id}", key=idempotency_key
+        )
+        request = {"order_id": order_id, "provider": str(provider)}
+        # A retry is answered from the record, even once the order is paid.
+        stored = idempotency.idempotency_lookup(scope=scope, request=request)
+        if stored is not None:
+            return Payment.objects.get(pk=stored["payment_id"])
+    return _initialize(order_id, provider, actor_id, scope=scope, request=request)
 
 
-def _initialize(order_id: int, provider: Provider, actor_id: int) -> Payment:
+@transaction.atomic
+def _initialize(
+    order_id: int,
+    provider: Provider,
+    actor_id: int,
+    *,
+    scope: idempotency.IdempotencyScope | None,
+    request: dict[str, object],
+) -> Payment:
+    """Claim the key, then start the payment under the order's lock.
+
+    The key is claimed first, so an identical request racing this one waits
+    on the record and then replays the payment this one commits.
+    """
+    claim = idempotency.idempotency_claim(scope=scope, request=request)
+    if claim.replay is not None:
+        return Payment.objects.get(pk=claim.replay["payment_id"])
     order = _payable(order_id, actor_id)
     email, number = order.customer.email, order.number
     # The order's lock serialises every start of a payment for it, so
     # "at most one open payment" holds between the read and the write; the
     # partial unique constraint payments_one_open_per_order backs it up.
-    with transaction.atomic():
-        order = order_locks.orders_for_update([order.pk]).get()
-        _payable_check(order)
-        for existing in payment_locks.open_payments_for_update(order.pk):
-            if existing.provider == provider:
-                return existing
-            _close(existing)
-        attempt = Payment.objects.filter(order=order, provider=provider).count() + 1
-        started = providers.gateway(provider).start(
-            StartRequest(
+    order = order_locks.orders_for_update([order.pk]).get()
+    _payable_check(order)
+    for existing in payment_locks.open_payments_for_update(order.pk):
+        if existing.provider == provider:
+            claim.complete({"payment_id": existing.pk})
+            return existing
+        _close(existing)
+    attempt = Payment.objects.filter(order=order, provider=provider).count() + 1
+    started = providers.gateway(provider).start(
+        StartRequest(
+            provider=provider,
+            amount=order.total,
+            currency=order.currency,
+            email=email,
+            order_number=number,
+            idempotency_key=f"payment-init:{order.pk}:{provider}:{attempt}",
+        )
+    )
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                order=order,
                 provider=provider,
+                reference=started.reference,
                 amount=order.total,
                 currency=order.currency,
-                email=email,
-                order_number=number,
-                idempotency_key=f"payment-init:{order.pk}:{provider}:{attempt}",
+                client_secret=started.client_secret,
+                authorization_url=started.authorization_url,
             )
-        )
-        try:
-            with transaction.atomic():
-                payment = Payment.objects.create(
-                    order=order,
-                    provider=provider,
-                    reference=started.reference,
-                    amount=order.total,
-                    currency=order.currency,
-                    client_secret=started.client_secret,
-                    authorization_url=started.authorization_url,
-                )
-        except IntegrityError:  # unreachable under the lock; never a 500
-            raise PaymentError(
-                PaymentErrorCode.ORDER_NOT_PAYABLE,
-                "Another payment of this order started at the same moment; retry.",
-                field="order_id",
-            ) from None
-        _orphans_adopt(payment)
+    except IntegrityError:  # unreachable under the lock; never a 500
+        raise PaymentError(
+            PaymentErrorCode.ORDER_NOT_PAYABLE,
+            "Another payment of this order started at the same moment; retry.",
+            field="order_id",
+        ) from None
+    _orphans_adopt(payment)
+    claim.complete({"payment_id": payment.pk})
     return payment
 
 

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -13,7 +16,6 @@ from apps.core.idempotency import (
     idempotency_claim,
     idempotency_lookup,
     idempotency_records_purge,
-    idempotent_call,
     request_fingerprint,
 )
 from apps.core.models import IdempotencyRecord
@@ -31,6 +33,29 @@ class Counter:
         return {"user": {"id": "VXNlcjox"}, "errors": [], "call": self.calls}
 
 
+@dataclass(frozen=True)
+class Result:
+    response: dict[str, Any]
+    replayed: bool
+
+
+@transaction.atomic
+def recipe(
+    *,
+    scope: IdempotencyScope,
+    request: dict[str, Any],
+    execute: Callable[[], dict[str, Any]],
+    now: datetime | None = None,
+) -> Result:
+    """A service written to the recipe: claim, replay or work, complete."""
+    claim = idempotency_claim(scope=scope, request=request, now=now)
+    if claim.replay is not None:
+        return Result(response=claim.replay, replayed=True)
+    response = execute()
+    claim.complete(response)
+    return Result(response=response, replayed=False)
+
+
 def test_the_fingerprint_ignores_key_order_but_not_list_order():
     assert request_fingerprint({"a": 1, "b": [1, 2]}) == request_fingerprint(
         {"b": [1, 2], "a": 1}
@@ -45,9 +70,7 @@ def test_the_fingerprint_ignores_key_order_but_not_list_order():
 def test_the_first_call_executes_and_stores_its_response():
     execute = Counter()
 
-    result = idempotent_call(
-        scope=SCOPE, request={"email": "a@x"}, execute=execute, now=NOW
-    )
+    result = recipe(scope=SCOPE, request={"email": "a@x"}, execute=execute, now=NOW)
 
     assert result.replayed is False
     assert result.response["call"] == 1
@@ -65,9 +88,9 @@ def test_the_first_call_executes_and_stores_its_response():
 @pytest.mark.django_db
 def test_the_same_key_and_request_replay_without_executing():
     execute = Counter()
-    idempotent_call(scope=SCOPE, request={"email": "a@x"}, execute=execute, now=NOW)
+    recipe(scope=SCOPE, request={"email": "a@x"}, execute=execute, now=NOW)
 
-    again = idempotent_call(
+    again = recipe(
         scope=SCOPE,
         request={"email": "a@x"},
         execute=execute,
@@ -86,10 +109,10 @@ def test_the_same_key_and_request_replay_without_executing():
 @pytest.mark.django_db
 def test_the_same_key_with_another_request_is_refused():
     execute = Counter()
-    idempotent_call(scope=SCOPE, request={"email": "a@x"}, execute=execute, now=NOW)
+    recipe(scope=SCOPE, request={"email": "a@x"}, execute=execute, now=NOW)
 
     with pytest.raises(IdempotencyError) as excinfo:
-        idempotent_call(scope=SCOPE, request={"email": "b@x"}, execute=execute, now=NOW)
+        recipe(scope=SCOPE, request={"email": "b@x"}, execute=execute, now=NOW)
     with pytest.raises(IdempotencyError):
         idempotency_lookup(scope=SCOPE, request={"email": "b@x"}, now=NOW)
 
@@ -108,11 +131,9 @@ def test_the_same_key_with_another_request_is_refused():
 )
 def test_keys_are_scoped_by_operation_and_owner(other):
     execute = Counter()
-    idempotent_call(scope=SCOPE, request={"email": "a@x"}, execute=execute, now=NOW)
+    recipe(scope=SCOPE, request={"email": "a@x"}, execute=execute, now=NOW)
 
-    result = idempotent_call(
-        scope=other, request={"email": "b@x"}, execute=execute, now=NOW
-    )
+    result = recipe(scope=other, request={"email": "b@x"}, execute=execute, now=NOW)
 
     assert result.replayed is False
     assert execute.calls == 2
@@ -127,12 +148,10 @@ def test_a_failing_execution_stores_nothing_and_frees_the_key():
         raise IdempotencyError(IdempotencyErrorCode.INVALID_IDEMPOTENCY_KEY, "boom")
 
     with pytest.raises(IdempotencyError):
-        idempotent_call(scope=SCOPE, request={"email": "a@x"}, execute=fail, now=NOW)
+        recipe(scope=SCOPE, request={"email": "a@x"}, execute=fail, now=NOW)
 
     assert IdempotencyRecord.objects.count() == 0
-    result = idempotent_call(
-        scope=SCOPE, request={"email": "b@x"}, execute=Counter(), now=NOW
-    )
+    result = recipe(scope=SCOPE, request={"email": "b@x"}, execute=Counter(), now=NOW)
     assert result.replayed is False
 
 
@@ -140,13 +159,11 @@ def test_a_failing_execution_stores_nothing_and_frees_the_key():
 def test_a_record_past_the_retention_no_longer_replays(settings):
     settings.IDEMPOTENCY_RETENTION = timedelta(hours=24)
     execute = Counter()
-    idempotent_call(scope=SCOPE, request={"email": "a@x"}, execute=execute, now=NOW)
+    recipe(scope=SCOPE, request={"email": "a@x"}, execute=execute, now=NOW)
     later = NOW + timedelta(hours=24, seconds=1)
 
     assert idempotency_lookup(scope=SCOPE, request={"email": "b@x"}, now=later) is None
-    result = idempotent_call(
-        scope=SCOPE, request={"email": "b@x"}, execute=execute, now=later
-    )
+    result = recipe(scope=SCOPE, request={"email": "b@x"}, execute=execute, now=later)
 
     assert result.replayed is False
     assert execute.calls == 2
@@ -180,7 +197,7 @@ def test_a_malformed_key_is_refused(key):
     scope = IdempotencyScope(operation="op", owner="o", key=key)
 
     with pytest.raises(IdempotencyError) as excinfo:
-        idempotent_call(scope=scope, request={}, execute=Counter(), now=NOW)
+        recipe(scope=scope, request={}, execute=Counter(), now=NOW)
 
     assert excinfo.value.code == IdempotencyErrorCode.INVALID_IDEMPOTENCY_KEY
     assert excinfo.value.message == "The idempotency key must be 1 to 255 characters."
@@ -252,7 +269,7 @@ def test_racing_identical_requests_execute_exactly_once(transactional_db):
 
     outcome = race(
         4,
-        lambda _: idempotent_call(scope=scope, request={"a": 1}, execute=execute),
+        lambda _: recipe(scope=scope, request={"a": 1}, execute=execute),
     )
 
     assert outcome.errors == {}
