@@ -60,6 +60,25 @@ def login_retry_after(*, email: str, address: str, now: datetime) -> int | None:
     return max(1, int(max(waits).total_seconds() + 0.999))
 
 
+async def auser_for_bearer_credentials(*, credentials: str) -> User:
+    """Return the user of `Bearer <access token>` credentials, in one query.
+
+    Takes the Authorization header's value as a string (RFC 6750's form), so
+    each interface reads the header its own way and the rule stays here once.
+
+    Raises:
+        TokenError: INVALID_TOKEN (another scheme, no token, or what
+            `auser_for_access_token` refuses), TOKEN_EXPIRED.
+    """
+    scheme, _, token = credentials.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise TokenError(
+            AccountErrorCode.INVALID_TOKEN,
+            "The Authorization header must be `Bearer <access token>`.",
+        )
+    return await auser_for_access_token(token=token.strip())
+
+
 async def auser_for_access_token(*, token: str, now: datetime | None = None) -> User:
     """Return the active user an access token belongs to, in one query.
 

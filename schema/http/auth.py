@@ -1,9 +1,9 @@
 """Who is asking a GraphQL request: the Authorization header, else the session.
 
-The header is HTTP, so it is read here; the token is verified in
-apps.accounts. webhooks/auth.py applies the same rule to the plain HTTP
-endpoints (schema/ and webhooks/ do not import each other), and a test
-holds the two to the same answers.
+The header is HTTP, so it is read here; its credentials are checked once,
+in apps.accounts (`auser_for_bearer_credentials`). webhooks/auth.py applies the same
+rule to the plain HTTP endpoints (schema/ and webhooks/ do not
+import each other), and a test holds the two to the same answers.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
-from apps.accounts.errors import AccountErrorCode, TokenError
 from apps.accounts.models import User
-from apps.accounts.selectors import auser_for_access_token
+from apps.accounts.selectors import auser_for_bearer_credentials
 
 
 async def aviewer_for_request(request: HttpRequest) -> User | AnonymousUser:
@@ -30,10 +29,4 @@ async def aviewer_for_request(request: HttpRequest) -> User | AnonymousUser:
     header = request.headers.get("Authorization")
     if header is None:
         return await request.auser()
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise TokenError(
-            AccountErrorCode.INVALID_TOKEN,
-            "The Authorization header must be `Bearer <access token>`.",
-        )
-    return await auser_for_access_token(token=token.strip())
+    return await auser_for_bearer_credentials(credentials=header)
