@@ -37,6 +37,15 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def production() -> dict[str, str]:
+    """The least a production process is given: DEBUG off, a real key, a host."""
+    return {
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "api.example.com",
+    }
+
+
 def test_refuses_to_start_without_debug_on_the_development_secret_key():
     result = manage("check", DEBUG="false", ALLOWED_HOSTS="api.example.com")
 
@@ -52,9 +61,7 @@ def test_production_settings_pass_the_deploy_checks():
         "--deploy",
         "--fail-level",
         "WARNING",
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="api.example.com",
+        **production(),
         EMAIL_URL="smtp+tls://shop:secret@smtp.example.com:587",
         STRIPE_WEBHOOK_SECRET="whsec_" + secrets.token_hex(16),
         STRIPE_SECRET_KEY="sk_live_" + secrets.token_hex(16),
@@ -69,9 +76,7 @@ def test_the_deploy_checks_name_missing_payment_secrets():
     result = manage(
         "check",
         "--deploy",
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="api.example.com",
+        **production(),
         EMAIL_URL="smtp+tls://shop:secret@smtp.example.com:587",
     )
 
@@ -85,9 +90,7 @@ def test_production_turns_off_introspection_and_graphiql_by_default():
         "--no-imports",
         "-c",
         "from django.conf import settings; print(settings.GRAPHQL_INTROSPECTION, settings.GRAPHQL_IDE)",
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="api.example.com",
+        **production(),
     )
 
     assert result.stdout.split() == ["False", "False"]
@@ -97,9 +100,7 @@ def test_production_refuses_a_wildcard_cors_origin():
     result = manage(
         "check",
         "--deploy",
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="api.example.com",
+        **production(),
         CORS_ALLOWED_ORIGINS="*",
     )
 
@@ -111,9 +112,7 @@ def test_the_deploy_checks_refuse_printing_emails_to_the_console():
     result = manage(
         "check",
         "--deploy",
-        DEBUG="false",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="api.example.com",
+        **production(),
     )
 
     assert result.returncode != 0
