@@ -103,3 +103,12 @@ def _close_connection_pools(
             connection.close()  # returns this thread's connection to the pool
             if getattr(connection, "pool", None) is not None:
                 connection.close_pool()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    """Every test starts with full buckets: limits are per test, not per run."""
+    from apps.core import ratelimit
+
+    ratelimit.reset()
+    yield

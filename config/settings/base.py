@@ -106,6 +106,7 @@ from config.settings.graphql import *  # noqa: E402, F403
 from config.settings.logging import *  # noqa: E402, F403
 from config.settings.orders import *  # noqa: E402, F403
 from config.settings.payments import *  # noqa: E402, F403
+from config.settings.ratelimits import *  # noqa: E402, F403
 from config.settings.reports import *  # noqa: E402, F403
 from config.settings.security import *  # noqa: E402, F403
 from config.settings.tasks import *  # noqa: E402, F403
