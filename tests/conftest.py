@@ -106,9 +106,8 @@ def _close_connection_pools(
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
+def _fresh_rate_limits() -> None:
     """Every test starts with full buckets: limits are per test, not per run."""
     from apps.core import ratelimit
 
     ratelimit.reset()
-    yield
