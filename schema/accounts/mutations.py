@@ -6,8 +6,6 @@ from typing import Annotated
 
 import strawberry
 from asgiref.sync import sync_to_async
-from django.conf import settings
-from django.http import HttpRequest
 
 from apps.accounts import services
 from apps.accounts.errors import AccountError as DomainAccountError
@@ -24,6 +22,7 @@ from schema.accounts.types import (
 from schema.context import Info
 from schema.core.input_checks import bounded_argument, model_max_length
 from schema.core.user_errors import user_error_from
+from schema.http.client import client_address
 
 _ERRORS = "Empty when the mutation succeeded."
 
@@ -34,21 +33,6 @@ def _errors(error: DomainAccountError | IdempotencyError) -> list[AccountError]:
 
 def _user(user: UserModel | None) -> User | None:
     return User.from_model(user) if user is not None else None
-
-
-def client_address(request: HttpRequest) -> str:
-    """Return the caller's IP: REMOTE_ADDR, or X-Forwarded-For behind proxies."""
-    hops: int = settings.AUTH_TRUSTED_PROXY_HOPS
-    remote = str(request.META.get("REMOTE_ADDR") or "0.0.0.0")  # noqa: S104
-    if hops <= 0:
-        return remote
-    forwarded = [
-        part.strip()
-        for part in request.headers.get("X-Forwarded-For", "").split(",")
-        if part.strip()
-    ]
-    # Each trusted proxy appends what it saw; the client is `hops` from the end.
-    return forwarded[-hops] if len(forwarded) >= hops else remote
 
 
 @strawberry.type(description="The result of accountRegister.")
