@@ -11,11 +11,13 @@ LOGGING = {
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            # The pid tells which of a server's worker processes wrote the line.
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
             "rename_fields": {
                 "asctime": "time",
                 "levelname": "level",
                 "name": "logger",
+                "process": "pid",
             },
         },
     },

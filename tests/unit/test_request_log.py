@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 
 import pytest
 
@@ -41,3 +42,14 @@ def test_logs_one_json_line_per_request_with_its_id(client, caplog):
     assert line["duration_ms"] >= 0
     assert line["request_id"] == "req-42"
     assert line["level"] == "INFO"
+
+
+@pytest.mark.django_db
+def test_each_log_line_names_the_process_that_wrote_it(client, caplog):
+    with caplog.at_level(logging.INFO, logger="fashionistar.access"):
+        client.get("/health/live")
+
+    (record,) = [r for r in caplog.records if r.name == "fashionistar.access"]
+    formatter = logging.getLogger().handlers[0].formatter
+    assert formatter is not None
+    assert json.loads(formatter.format(record))["pid"] == os.getpid()
