@@ -19,6 +19,7 @@ from schema.core.trusted_documents import sha256_hex
 from tests.factories.accounts import UserFactory
 from tests.schema.test_limits import at_depth
 from tests.support.graphql import GRAPHQL_URL, JSON, error_codes, token
+from tests.support.live_server import live_server
 from tests.support.queries import assert_num_queries
 from tests.unit.test_settings import manage
 
@@ -372,11 +373,27 @@ def test_startup_check_accepts_an_apollo_manifest(settings, tmp_path):
     assert check_ids() == []
 
 
-def test_a_process_in_strict_mode_without_a_manifest_refuses_to_start():
+def test_migrate_in_strict_mode_without_a_manifest_refuses_to_run():
+    # `make run` and deployments migrate first.
     result = manage("migrate", "--plan", GRAPHQL_TRUSTED_DOCUMENTS="strict")
 
     assert result.returncode != 0
     assert "(schema.E001)" in result.stderr
+
+
+def test_the_server_refuses_to_start_with_a_manifest_it_cannot_read(tmp_path):
+    environment = {
+        "GRAPHQL_TRUSTED_DOCUMENTS": "strict",
+        "GRAPHQL_TRUSTED_DOCUMENTS_MANIFEST": str(tmp_path / "missing.json"),
+    }
+
+    with (
+        pytest.raises(RuntimeError, match="exited") as refused,
+        live_server(env=environment),
+    ):
+        pass
+
+    assert "(schema.E002)" in "".join(refused.value.__notes__)
 
 
 def test_an_unknown_mode_refuses_to_start():
