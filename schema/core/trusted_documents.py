@@ -137,14 +137,15 @@ def load_manifest(path: Path) -> Manifest:
 
 
 @cache
-def _manifest_at(path: Path | None) -> Manifest:
+def manifest_at(path: Path | None) -> Manifest:
+    """The manifest at `path`, read once per process (empty for None)."""
     return Manifest() if path is None else load_manifest(path)
 
 
 def current_manifest() -> Manifest:
-    """The configured manifest, read once per process (empty when none is set)."""
+    """The configured manifest: the one the startup check read and approved."""
     path: Path | None = settings.GRAPHQL_TRUSTED_DOCUMENTS_MANIFEST
-    return _manifest_at(path)
+    return manifest_at(path)
 
 
 def document_problems(
@@ -179,7 +180,10 @@ class Refusal:
 
 @dataclass(frozen=True, slots=True)
 class Admission:
-    """What a request asks to run: its text, and whether the manifest has it."""
+    """What a request asks to run: its text, and whether the manifest has it.
+
+    In `off` mode a text's hash is not looked up, so it is never `trusted`.
+    """
 
     query: str | None
     trusted: bool
@@ -269,7 +273,7 @@ def trusted_documents_check(**kwargs: Any) -> list[CheckMessage]:
             )
         ]
     try:
-        manifest = load_manifest(path)
+        manifest = manifest_at(path)
     except ManifestError as error:
         return [
             Error(
