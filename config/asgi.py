@@ -2,11 +2,20 @@
 
 import os
 
+from django.core import checks
 from django.core.asgi import get_asgi_application
+from django.core.management.base import SystemCheckError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 django_application = get_asgi_application()
+
+# Granian, unlike runserver, runs no system checks. These would otherwise
+# fail only at the first request (a bad trusted-documents manifest), so a
+# worker that fails them exits at once, printing them.
+_failed = [m for m in checks.run_checks(tags=["graphql"]) if m.is_serious()]
+if _failed:
+    raise SystemCheckError("\n".join(map(str, _failed)))
 
 from config.body_limit import BodySizeLimit  # noqa: E402
 

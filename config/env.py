@@ -291,3 +291,30 @@ def default_from_email() -> str:
     """Return the sender of the shop's emails (DEFAULT_FROM_EMAIL)."""
     sender: str = env.str("DEFAULT_FROM_EMAIL", default="Fashionistar <shop@localhost>")
     return sender
+
+
+TRUSTED_DOCUMENTS_MODES = ("off", "allow", "strict")
+
+
+def graphql_trusted_documents() -> str:
+    """Return GRAPHQL_TRUSTED_DOCUMENTS: off (default), allow or strict.
+
+    docs/trusted-documents.md: `allow` runs any document and logs those not in
+    the manifest; `strict` runs only the manifest's.
+    """
+    mode: str = env.str("GRAPHQL_TRUSTED_DOCUMENTS", default="off").strip().lower()
+    if mode not in TRUSTED_DOCUMENTS_MODES:
+        msg = f"GRAPHQL_TRUSTED_DOCUMENTS must be one of {', '.join(TRUSTED_DOCUMENTS_MODES)}."
+        raise ImproperlyConfigured(msg)
+    return mode
+
+
+def graphql_trusted_documents_manifest() -> Path | None:
+    """Return GRAPHQL_TRUSTED_DOCUMENTS_MANIFEST, a JSON file; relative to the project."""
+    path: str = env.str("GRAPHQL_TRUSTED_DOCUMENTS_MANIFEST", default="")
+    return BASE_DIR / path if path else None
+
+
+def graphql_trusted_documents_exempt_staff() -> bool:
+    """Return whether signed-in staff may run any document in strict mode (off)."""
+    return bool(env.bool("GRAPHQL_TRUSTED_DOCUMENTS_EXEMPT_STAFF", default=False))

@@ -15,6 +15,7 @@ The rules live in schema/http/: negotiation, strict JSON, CSRF, request shape.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -26,6 +27,7 @@ from django.template import Engine, RequestContext
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import classonlymethod
 from django.views.decorators.csrf import csrf_exempt
+from graphql import GraphQLError
 from strawberry.django.views import AsyncGraphQLView
 from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
@@ -42,6 +44,7 @@ from strawberry.types.graphql import OperationType
 from apps.core.request_context import current_request_id
 from schema.api import schema as api_schema
 from schema.context import Context
+from schema.core import trusted_documents
 from schema.http.availability import (
     RETRY_AFTER_SECONDS,
     SERVICE_UNAVAILABLE,
@@ -78,6 +81,8 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
     schema = api_schema
     # The negotiated response media type; one view instance serves one request.
     media_type: str = JSON
+    # The request's document and whether it is trusted (parse_http_body).
+    admission: trusted_documents.Admission | None = None
     _STATUS_CODES: ClassVar[dict[int, str]] = {
         400: "BAD_REQUEST",
         404: "NOT_FOUND",
@@ -149,6 +154,7 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
             self.graphql_ide is not None
             and method == "GET"
             and "query" not in params
+            and "documentId" not in params
             and accepts_html(headers.get("Accept"))
         )
 
@@ -178,11 +184,17 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
             data = self._query_params(request.query_params)
         else:
             data = self.decode_json(await request.get_body())
-        return request_data(data)
+        parsed = request_data(data)
+        self.admission = trusted_documents.admit(
+            query=parsed.query,
+            document_id=parsed.document_id,
+            extensions=parsed.extensions,
+        )
+        return replace(parsed, query=self.admission.query)
 
     def _query_params(self, params: Mapping[str, Any]) -> dict[str, object]:
         data: dict[str, object] = {}
-        for name in ("query", "operationName"):
+        for name in ("query", "operationName", "documentId"):
             value = params.get(name)
             if isinstance(value, str):
                 check_value(value, f"/{name}")
@@ -215,6 +227,9 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         method = request_adapter.method
+        refusal = await self._trust_refusal(request_data, context)
+        if refusal is not None:
+            return request_error(refusal.message, refusal.code)
         try:
             return await self.schema.execute(
                 request_data.query,
@@ -241,6 +256,25 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
             return request_error(error.as_http_error_reason(), "OPERATION_NOT_FOUND")
         except MissingQueryError as error:
             raise bad_request("The `query` parameter is empty.") from error
+
+    async def _trust_refusal(
+        self, request_data: GraphQLRequestData, context: Context
+    ) -> trusted_documents.Refusal | None:
+        """Refuse an unknown documentId, or an untrusted document in strict mode."""
+        assert self.admission is not None, "set by parse_http_body"
+
+        async def ais_staff() -> bool:
+            try:
+                viewer = await context.auser()
+            except GraphQLError:  # a bad token: not staff
+                return False
+            return viewer.is_staff
+
+        return await trusted_documents.arefusal(
+            self.admission,
+            operation_name=request_data.operation_name,
+            ais_staff=ais_staff,
+        )
 
     # Responses ---------------------------------------------------------------
 

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "apps.payments",
     "apps.reports",
     "apps.demo",
+    # The GraphQL interface: its startup checks and management commands.
+    "schema",
     # Task backends (config/settings/tasks.py): their tables, worker commands.
     "django_tasks_db",
     "django_tasks_redis",

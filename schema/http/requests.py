@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLError, GraphQLSyntaxError
@@ -9,19 +10,37 @@ from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
+from schema.core.trusted_documents import apollo_hash
 from schema.http.refusals import bad_request
 
 
-def request_data(data: object) -> GraphQLRequestData:
+@dataclass
+class DocumentRequestData(GraphQLRequestData):
+    """A request that may name its document instead of sending it.
+
+    `documentId` is from the persisted-documents appendix of GraphQL-over-HTTP;
+    schema/core/trusted_documents.py finds its text.
+    """
+
+    document_id: str | None = None
+
+
+def request_data(data: object) -> DocumentRequestData:
     """Check the shape of a GraphQL-over-HTTP request (spec "Request Parameters")."""
     if isinstance(data, list):
         raise bad_request("Batched requests are not supported; send one operation.")
     if not isinstance(data, dict):
         raise bad_request("The request must be a JSON object.")
-    query = data.get("query")
-    if query is None:
+    query, document_id = data.get("query"), data.get("documentId")
+    if not isinstance(document_id, str | None):
+        raise bad_request("`documentId` must be a string.", pointer="/documentId")
+    if query is not None and document_id is not None:
+        raise bad_request(
+            "Send either `query` or `documentId`, not both.", pointer="/documentId"
+        )
+    if query is None and document_id is None and not _names_apollo_hash(data):
         raise bad_request("The `query` parameter is required.", pointer="/query")
-    if not isinstance(query, str):
+    if not isinstance(query, str | None):
         raise bad_request("`query` must be a string.", pointer="/query")
     operation_name = data.get("operationName")
     if not isinstance(operation_name, str | None):
@@ -34,13 +53,19 @@ def request_data(data: object) -> GraphQLRequestData:
             raise bad_request(
                 f"`{name}` must be an object or null.", pointer=f"/{name}"
             )
-    return GraphQLRequestData(
+    return DocumentRequestData(
         query=query,
         variables=variables,
         operation_name=operation_name,
         extensions=extensions,
         protocol="http",
+        document_id=document_id,
     )
+
+
+def _names_apollo_hash(data: dict[str, Any]) -> bool:
+    extensions = data.get("extensions")
+    return isinstance(extensions, dict) and apollo_hash(extensions) is not None
 
 
 def request_error(message: str, code: str) -> PreExecutionError:
