@@ -1,12 +1,13 @@
-"""Account writes: registration, email verification, API tokens, sign-in throttle.
+"""Account writes: registration, email verification, sign-in, API tokens.
 
 Every public function is its own transaction boundary. Those that must keep a
-write even though they fail (a recorded login failure, a token family revoked
-on reuse) commit it first and raise afterwards.
+write even though they fail (a token family revoked on reuse) commit it first
+and raise afterwards.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -22,17 +23,24 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from apps.accounts import selectors, tasks, tokens
+from apps.accounts import selectors, tasks, throttles, tokens
 from apps.accounts.errors import (
     AccountError,
     AccountErrorCode,
     InvalidCredentialsError,
-    LoginThrottledError,
     TokenError,
 )
-from apps.accounts.models import ApiToken, LoginFailure, SentEmail, TokenFamily, User
+from apps.accounts.models import (
+    ApiToken,
+    KnownSignInAddress,
+    SentEmail,
+    TokenFamily,
+    User,
+)
 from apps.core import idempotency
 from apps.jobs.outbox import job_enqueue
+
+logger = logging.getLogger(__name__)
 
 RevokeReason = Literal["sign-out", "reuse"]
 
@@ -60,18 +68,23 @@ def account_register(
     password: str,
     first_name: str = "",
     last_name: str = "",
+    client_address: str | None,
     idempotency_key: str | None = None,
     now: datetime | None = None,
 ) -> User:
     """Create a customer account and send it a verification email after commit.
 
-    The email is stripped and lower-cased; it is unique in any case.
+    The email is stripped and lower-cased; it is unique in any case. Each
+    attempt from `client_address` counts against the registration bucket,
+    failed or not; a replayed retry does not.
 
     Args:
         email: The new account's email address.
         password: Checked by the password validators.
         first_name: At most 200 characters, stripped; may be empty.
         last_name: At most 200 characters, stripped; may be empty.
+        client_address: The caller's IP address; None for trusted callers
+            (management commands), which are not throttled.
         idempotency_key: Optional, scoped to the normalised email. A retry
             with the same key, email, names and password returns the account
             created first (and sends no second email) instead of EMAIL_TAKEN.
@@ -81,6 +94,7 @@ def account_register(
     Raises:
         AccountError: INVALID_EMAIL, NAME_TOO_LONG, PASSWORD_INVALID or
             EMAIL_TAKEN.
+        RegistrationThrottledError: THROTTLED, with the wait.
         IdempotencyError: IDEMPOTENCY_KEY_REUSED, INVALID_IDEMPOTENCY_KEY.
     """
     names = _Names(first=first_name.strip(), last=last_name.strip())
@@ -105,6 +119,8 @@ def account_register(
         stored = idempotency.idempotency_lookup(scope=scope, request=request, now=now)
         if stored is not None:
             return User.objects.get(pk=stored["user_id"])
+    if client_address is not None:
+        throttles.registration_take(address=client_address)
     # Validation and password hashing (slow by design) stay outside the
     # transaction, so no connection is held while they run.
     user = _unsaved_user(email=normalised, password=password, names=names, now=now)
@@ -281,42 +297,74 @@ def _verification_email(user: User, *, now: datetime) -> mail.EmailMessage:
 # Sign-in and tokens -----------------------------------------------------------
 
 
-def token_create(
+def sign_in(
     *, email: str, password: str, client_address: str, now: datetime | None = None
-) -> TokenPair:
-    """Sign in with email and password; return a new token family's first pair.
+) -> User:
+    """Check an email and password; return the user they belong to.
 
-    Failures are counted per (email, address) and per address over a sliding
-    window (settings.AUTH_LOGIN_*); past a limit every attempt is refused,
-    right password or not, until old failures leave the window. Refused
-    attempts are not counted, so a lockout ends one window after the last
-    real failure. An email too long to be any account's is a wrong email.
+    The attempt is counted against the sign-in buckets before the password is
+    checked, right or wrong (throttles.sign_in_attempt_take), and each check
+    is logged for security auditing. An unknown email is counted and hashed
+    like a known one, so neither the answer nor its timing tells it apart.
+    The one entry point for passwords: tokenCreate and the admin login.
 
     Raises:
-        LoginThrottledError: THROTTLED.
+        LoginThrottledError: THROTTLED; the password was not checked.
         InvalidCredentialsError: INVALID_CREDENTIALS, for an unknown email, a
             wrong password and an inactive account alike.
     """
     now = now or timezone.now()
     email = selectors.email_normalize(email)
-    # An address longer than the column is wrong like any unknown one and is
-    # counted as such, under its first characters; it can match no account.
-    width = LoginFailure._meta.get_field("email").max_length or len(email)
-    throttle_key = email[:width]
-    retry_after = selectors.login_retry_after(
-        email=throttle_key, address=client_address, now=now
+    user, known = selectors.sign_in_candidate(
+        email=email, address=client_address, now=now
     )
-    if retry_after is not None:
-        raise LoginThrottledError(retry_after_seconds=retry_after)
-    user = selectors.user_by_email(email=email) if len(email) <= width else None
+    throttles.sign_in_attempt_take(
+        email=email, address=client_address, known_address=known
+    )
     if user is None:
         # Hash anyway, so an unknown email takes as long as a wrong password.
         User().set_password(password)
-    if user is None or not user.check_password(password) or not user.is_active:
-        _login_failure_record(email=throttle_key, address=client_address, now=now)
+    valid = user is not None and user.check_password(password) and user.is_active
+    # One line per checked password, the audit trail of guessing. The typed
+    # email is left out: people type passwords into the email field.
+    logger.info(
+        "sign-in password checked",
+        extra={
+            "outcome": "success" if valid else "failure",
+            "user_id": user.pk if user is not None else None,
+            "client_address": client_address,
+        },
+    )
+    if user is None or not valid:
         raise InvalidCredentialsError
+    if selectors.is_ip_address(client_address):
+        KnownSignInAddress.objects.bulk_create(
+            [
+                KnownSignInAddress(
+                    user=user, address=client_address, last_signed_in_at=now
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["user", "address"],
+            update_fields=["last_signed_in_at"],
+        )
+    return user
+
+
+def token_create(
+    *, email: str, password: str, client_address: str, now: datetime | None = None
+) -> TokenPair:
+    """Sign in with email and password; return a new token family's first pair.
+
+    Raises:
+        LoginThrottledError: THROTTLED (see `sign_in`).
+        InvalidCredentialsError: INVALID_CREDENTIALS.
+    """
+    now = now or timezone.now()
+    user = sign_in(
+        email=email, password=password, client_address=client_address, now=now
+    )
     with transaction.atomic():
-        LoginFailure.objects.filter(email=email, address=client_address).delete()
         user.last_login = now
         user.save(update_fields=["last_login"])
         family = TokenFamily.objects.create(user=user, created_at=now)
@@ -355,13 +403,6 @@ def token_revoke(*, refresh_token: str, now: datetime | None = None) -> None:
         if token is None:
             raise _invalid_token()
         _family_revoke(token.family, reason="sign-out", now=now)
-
-
-def _login_failure_record(*, email: str, address: str, now: datetime) -> None:
-    window: timedelta = settings.AUTH_LOGIN_THROTTLE_WINDOW
-    with transaction.atomic():
-        LoginFailure.objects.filter(created_at__lte=now - window).delete()
-        LoginFailure.objects.create(email=email, address=address, created_at=now)
 
 
 def _pair_issue(*, family: TokenFamily, now: datetime) -> TokenPair:
