@@ -31,8 +31,10 @@ class ThrottledLoginForm(AdminAuthenticationForm):
     def clean(self) -> dict[str, Any]:
         email = self.cleaned_data.get("username")
         password = self.cleaned_data.get("password")
-        if email is None or not password or self.request is None:
-            return self.cleaned_data
+        if email is None or not password:
+            return self.cleaned_data  # the field's own error says what is missing
+        if self.request is None:  # no address to throttle by: never checked
+            raise self.get_invalid_login_error()
         try:
             user = services.sign_in(
                 email=email,

@@ -40,7 +40,8 @@ def sign_in_candidate(
     One query for a known and an unknown email alike, so the answer's timing
     tells nothing. Known: the user gave the right password from `address`
     within AUTH_LOGIN_KNOWN_ADDRESS_LIFETIME. An email longer than the column
-    can be nobody's and is not looked up.
+    can be nobody's: it is looked up as the empty email, which no account
+    has, so even then the query is the same.
     """
     width = User._meta.get_field("email").max_length or len(email)
     lifetime: timedelta = settings.AUTH_LOGIN_KNOWN_ADDRESS_LIFETIME
