@@ -38,8 +38,10 @@ describe(
             "email, a wrong password and a deactivated account."
         ),
         AccountErrorCode.THROTTLED: (
-            "Too many failed sign-ins from this address (for this email); the "
-            "message says after how many seconds to try again."
+            "Too many sign-in attempts (for this email, from this address, or "
+            "for this email from anywhere), or too many registrations from this "
+            "address; the message and the Retry-After header give the seconds "
+            "to wait."
         ),
         AccountErrorCode.INVALID_TOKEN: (
             "The token is unknown, malformed, revoked, or already used."
@@ -68,16 +70,34 @@ class InvalidCredentialsError(AccountError):
         )
 
 
-class LoginThrottledError(AccountError):
-    """Too many failed sign-ins recently from this address (for this account)."""
+class ThrottledError(AccountError):
+    """A request refused by a rate limit; `retry_after_seconds` says when to retry."""
+
+    def __init__(self, message: str, *, retry_after_seconds: int) -> None:
+        super().__init__(
+            AccountErrorCode.THROTTLED,
+            f"{message} Try again in {retry_after_seconds} seconds.",
+        )
+        self.retry_after_seconds = retry_after_seconds
+
+
+class LoginThrottledError(ThrottledError):
+    """Too many sign-in attempts for this account or from this address."""
 
     def __init__(self, *, retry_after_seconds: int) -> None:
         super().__init__(
-            AccountErrorCode.THROTTLED,
-            "Too many failed sign-in attempts. "
-            f"Try again in {retry_after_seconds} seconds.",
+            "Too many sign-in attempts.", retry_after_seconds=retry_after_seconds
         )
-        self.retry_after_seconds = retry_after_seconds
+
+
+class RegistrationThrottledError(ThrottledError):
+    """Too many registrations from this address."""
+
+    def __init__(self, *, retry_after_seconds: int) -> None:
+        super().__init__(
+            "Too many accounts registered from this address.",
+            retry_after_seconds=retry_after_seconds,
+        )
 
 
 class TokenError(AccountError):

@@ -137,31 +137,27 @@ class ApiToken(models.Model):
         return f"{self.kind} token {self.pk}"
 
 
-class LoginFailure(models.Model):
-    """A failed tokenCreate, kept for the throttle window and then deleted.
+class KnownSignInAddress(models.Model):
+    """An address a user gave the right password from, and when last.
 
-    `email` is the normalised address as typed, whether or not an account
-    has it, so unknown and known addresses are throttled alike.
+    Sign-ins from a known address skip the per-account bucket, so a guesser
+    spread over many addresses cannot lock the owner out where the owner
+    usually signs in (docs/decisions/0002-api-tokens.md).
     """
 
-    email = models.CharField(max_length=254)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
     address = models.GenericIPAddressField()
-    created_at = models.DateTimeField()
+    last_signed_in_at = models.DateTimeField()
 
     class Meta:
-        indexes = [
-            models.Index(
-                fields=["address", "created_at"], name="accounts_failure_address"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "address"], name="accounts_known_address_unique"
             ),
-            models.Index(
-                fields=["email", "address", "created_at"],
-                name="accounts_failure_pair",
-            ),
-            models.Index(fields=["created_at"], name="accounts_failure_time"),
         ]
 
     def __str__(self) -> str:
-        return f"login failure for {self.email} from {self.address}"
+        return f"{self.address} known for user {self.user_id}"
 
 
 class SentEmail(models.Model):

@@ -1,16 +1,18 @@
-"""Account reads: users by email, bearer-token users, the sign-in throttle."""
+"""Account reads: users by email, bearer-token users, sign-in candidates."""
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from apps.accounts import tokens
 from apps.accounts.errors import AccountErrorCode, TokenError
-from apps.accounts.models import ApiToken, LoginFailure, User
+from apps.accounts.models import ApiToken, KnownSignInAddress, User
 
 
 def email_normalize(email: str) -> str:
@@ -30,34 +32,41 @@ def user_by_email(*, email: str) -> User | None:
     )
 
 
-def login_retry_after(*, email: str, address: str, now: datetime) -> int | None:
-    """Return seconds until sign-in may be tried again, or None if it may now.
+def sign_in_candidate(
+    *, email: str, address: str, now: datetime
+) -> tuple[User | None, bool]:
+    """Return the user `email` names (or None) and whether `address` is known.
 
-    Counts recorded failures inside the window, per (email, address) and per
-    address; the wait lasts until enough of them leave the window.
+    One query for a known and an unknown email alike, so the answer's timing
+    tells nothing. Known: the user gave the right password from `address`
+    within AUTH_LOGIN_KNOWN_ADDRESS_LIFETIME. An email longer than the column
+    can be nobody's: it is looked up as the empty email, which no account
+    has, so even then the query is the same.
     """
-    window: timedelta = settings.AUTH_LOGIN_THROTTLE_WINDOW
-    recent = LoginFailure.objects.filter(address=address, created_at__gt=now - window)
-    limits = (
-        (
-            recent.filter(email=email),
-            settings.AUTH_LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS,
-        ),
-        (recent, settings.AUTH_LOGIN_MAX_FAILURES_PER_ADDRESS),
+    width = User._meta.get_field("email").max_length or len(email)
+    lifetime: timedelta = settings.AUTH_LOGIN_KNOWN_ADDRESS_LIFETIME
+    known = KnownSignInAddress.objects.filter(
+        user=OuterRef("pk"), last_signed_in_at__gt=now - lifetime
     )
-    waits = []
-    for failures, limit in limits:
-        times = list(
-            failures.order_by("-created_at").values_list("created_at", flat=True)[
-                :limit
-            ]
-        )
-        if len(times) >= limit:
-            # Free again once the limit-th most recent failure leaves the window.
-            waits.append(times[-1] + window - now)
-    if not waits:
-        return None
-    return max(1, int(max(waits).total_seconds() + 0.999))
+    # Only an IP address can be known (and compared with the inet column).
+    known = known.filter(address=address) if is_ip_address(address) else known.none()
+    email = email_normalize(email)
+    user = (
+        User.objects.alias(email_lower=Lower("email"))
+        .filter(email_lower=email if len(email) <= width else "")
+        .annotate(address_known=Exists(known))
+        .first()
+    )
+    return user, bool(user is not None and user.address_known)
+
+
+def is_ip_address(address: str) -> bool:
+    """Return whether `address` is an IPv4 or IPv6 address."""
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
 
 
 async def auser_for_bearer_credentials(*, credentials: str) -> User:

@@ -17,7 +17,7 @@ SECRET_KEY = env.secret_key()
 ALLOWED_HOSTS = env.allowed_hosts()
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.AdminConfig",  # django.contrib.admin, throttled login
     "django.contrib.auth",
     # Keep contenttypes: without it strawberry-django retries a failing import
     # on every field of every request (measured 2x slower).

@@ -9,6 +9,7 @@ from asgiref.sync import sync_to_async
 
 from apps.accounts import services
 from apps.accounts.errors import AccountError as DomainAccountError
+from apps.accounts.errors import ThrottledError
 from apps.accounts.models import User as UserModel
 from apps.core.idempotency import IdempotencyError
 from apps.core.models import IdempotencyRecord
@@ -21,6 +22,7 @@ from schema.accounts.types import (
 )
 from schema.context import Info
 from schema.core.input_checks import bounded_argument, model_max_length
+from schema.core.throttling import retry_after
 from schema.core.user_errors import user_error_from
 from schema.http.client import client_address
 
@@ -29,6 +31,11 @@ _ERRORS = "Empty when the mutation succeeded."
 
 def _errors(error: DomainAccountError | IdempotencyError) -> list[AccountError]:
     return [user_error_from(error, error_type=AccountError, codes=AccountErrorCodeEnum)]
+
+
+def _retry_after(info: Info, error: Exception) -> None:
+    if isinstance(error, ThrottledError):
+        retry_after(info, error.retry_after_seconds)
 
 
 def _user(user: UserModel | None) -> User | None:
@@ -88,11 +95,14 @@ class AccountMutation:
             "days). The email is lower-cased and unique in any case; the password "
             "must pass the password rules. Does not sign in: call tokenCreate. "
             "With an idempotencyKey, a retry of the same request returns the "
-            "account created first instead of EMAIL_TAKEN."
+            "account created first instead of EMAIL_TAKEN. At most 10 attempts "
+            "an hour per client address, failed or not (THROTTLED with the "
+            "seconds to wait, and a Retry-After header)."
         )
     )
     async def account_register(
         self,
+        info: Info,
         input: Annotated[
             AccountRegisterInput, strawberry.argument(description="The new account.")
         ],
@@ -114,9 +124,11 @@ class AccountMutation:
                 password=input.password,
                 first_name=input.first_name,
                 last_name=input.last_name,
+                client_address=client_address(info.context.request),
                 idempotency_key=idempotency_key,
             )
         except (DomainAccountError, IdempotencyError) as error:
+            _retry_after(info, error)
             return AccountRegisterPayload(errors=_errors(error))
         return AccountRegisterPayload(user=_user(user))
 
@@ -138,8 +150,10 @@ class AccountMutation:
     @strawberry.mutation(
         description=(
             "Sign in: exchange email and password for an access token (15 minutes) "
-            "and a refresh token (30 days). Repeated failures are THROTTLED per "
-            "email and address (5 in 15 minutes) and per address (50 in 15 minutes)."
+            "and a refresh token (30 days). Every attempt, right or wrong, counts: "
+            "past 5 per email and address, 50 per address, or 10 per email from "
+            "addresses it never signed in from, within 15 minutes, the answer is "
+            "THROTTLED with the seconds to wait (and a Retry-After header)."
         )
     )
     async def token_create(
@@ -155,6 +169,7 @@ class AccountMutation:
                 client_address=client_address(info.context.request),
             )
         except DomainAccountError as error:
+            _retry_after(info, error)
             return TokenCreatePayload(errors=_errors(error))
         user = await UserModel.objects.aget(pk=pair.user_id)
         return TokenCreatePayload(

@@ -2,7 +2,11 @@ import pytest
 from django.core import mail
 
 from apps.accounts import services
-from apps.accounts.errors import AccountError, AccountErrorCode
+from apps.accounts.errors import (
+    AccountError,
+    AccountErrorCode,
+    RegistrationThrottledError,
+)
 from apps.accounts.models import SentEmail, User
 from apps.core.idempotency import IdempotencyError, IdempotencyErrorCode
 from apps.core.models import IdempotencyRecord
@@ -10,12 +14,15 @@ from tests.factories.accounts import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+ADDRESS = "198.51.100.7"
+
 
 def test_creates_an_unverified_customer_with_the_email_lower_cased(
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         user = services.account_register(
+            client_address=ADDRESS,
             email="  Ada.Lovelace@Example.COM ",
             password=PASSWORD,
             first_name=" Ada ",
@@ -32,7 +39,9 @@ def test_creates_an_unverified_customer_with_the_email_lower_cased(
 
 def test_sends_the_verification_email_after_commit(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        user = services.account_register(email="ada@example.com", password=PASSWORD)
+        user = services.account_register(
+            client_address=ADDRESS, email="ada@example.com", password=PASSWORD
+        )
 
     assert mail.outbox == []
     for callback in callbacks:
@@ -56,7 +65,9 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(
         django_capture_on_commit_callbacks(execute=True) as callbacks,
         pytest.raises(AccountError),
     ):
-        services.account_register(email="not-an-email", password=PASSWORD)
+        services.account_register(
+            client_address=ADDRESS, email="not-an-email", password=PASSWORD
+        )
 
     assert callbacks == []
     assert mail.outbox == []
@@ -70,7 +81,9 @@ def test_rejects_an_email_taken_in_any_case(taken_case):
     UserFactory.create(email="shopper@example.com")
 
     with pytest.raises(AccountError) as raised:
-        services.account_register(email=taken_case, password=PASSWORD)
+        services.account_register(
+            client_address=ADDRESS, email=taken_case, password=PASSWORD
+        )
 
     assert raised.value.code == AccountErrorCode.EMAIL_TAKEN
     assert raised.value.field == "email"
@@ -82,7 +95,9 @@ def test_rejects_an_email_taken_in_another_case_by_a_legacy_row():
     User.objects.create_user("Mixed.Case@example.com", PASSWORD)
 
     with pytest.raises(AccountError) as raised:
-        services.account_register(email="mixed.case@EXAMPLE.com", password=PASSWORD)
+        services.account_register(
+            client_address=ADDRESS, email="mixed.case@EXAMPLE.com", password=PASSWORD
+        )
 
     assert raised.value.code == AccountErrorCode.EMAIL_TAKEN
 
@@ -90,7 +105,9 @@ def test_rejects_an_email_taken_in_another_case_by_a_legacy_row():
 @pytest.mark.parametrize("email", ["", "no-at-sign", "a@b", "two@@example.com"])
 def test_rejects_an_invalid_email(email):
     with pytest.raises(AccountError) as raised:
-        services.account_register(email=email, password=PASSWORD)
+        services.account_register(
+            client_address=ADDRESS, email=email, password=PASSWORD
+        )
 
     assert raised.value.code == AccountErrorCode.INVALID_EMAIL
     assert raised.value.field == "email"
@@ -109,7 +126,9 @@ def test_rejects_an_invalid_email(email):
 )
 def test_applies_django_password_validators(password, reason):
     with pytest.raises(AccountError) as raised:
-        services.account_register(email="ada.lovelace@example.com", password=password)
+        services.account_register(
+            client_address=ADDRESS, email="ada.lovelace@example.com", password=password
+        )
 
     assert raised.value.code == AccountErrorCode.PASSWORD_INVALID
     assert raised.value.field == "password"
@@ -123,6 +142,7 @@ def test_rejects_a_name_over_200_characters(field):
 
     with pytest.raises(AccountError) as raised:
         services.account_register(
+            client_address=ADDRESS,
             email="ada@example.com",
             password=PASSWORD,
             first_name=names["first_name"],
@@ -137,7 +157,10 @@ def test_rejects_a_name_over_200_characters(field):
 def test_the_password_may_not_resemble_the_first_name():
     with pytest.raises(AccountError) as raised:
         services.account_register(
-            email="ada@example.com", password="Wilhelmina1", first_name="Wilhelmina"
+            client_address=ADDRESS,
+            email="ada@example.com",
+            password="Wilhelmina1",
+            first_name="Wilhelmina",
         )
 
     assert raised.value.code == AccountErrorCode.PASSWORD_INVALID
@@ -149,10 +172,16 @@ def test_a_retry_with_the_same_key_returns_the_first_account_and_one_email(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         first = services.account_register(
-            email="ada@example.com", password=PASSWORD, idempotency_key="k-1"
+            client_address=ADDRESS,
+            email="ada@example.com",
+            password=PASSWORD,
+            idempotency_key="k-1",
         )
         again = services.account_register(
-            email=" ADA@example.com", password=PASSWORD, idempotency_key="k-1"
+            client_address=ADDRESS,
+            email=" ADA@example.com",
+            password=PASSWORD,
+            idempotency_key="k-1",
         )
 
     assert again.pk == first.pk
@@ -167,11 +196,15 @@ def test_a_retry_with_the_same_key_returns_the_first_account_and_one_email(
 )
 def test_the_same_key_with_another_request_is_refused(change):
     services.account_register(
-        email="ada@example.com", password=PASSWORD, idempotency_key="k-1"
+        client_address=ADDRESS,
+        email="ada@example.com",
+        password=PASSWORD,
+        idempotency_key="k-1",
     )
 
     with pytest.raises(IdempotencyError) as caught:
         services.account_register(
+            client_address=ADDRESS,
             email="ada@example.com",
             **{"password": PASSWORD, **change},
             idempotency_key="k-1",
@@ -184,11 +217,17 @@ def test_the_same_key_with_another_request_is_refused(change):
 def test_a_failed_keyed_registration_leaves_the_key_free():
     with pytest.raises(AccountError):
         services.account_register(
-            email="ada@example.com", password="123", idempotency_key="k-1"
+            client_address=ADDRESS,
+            email="ada@example.com",
+            password="123",
+            idempotency_key="k-1",
         )
 
     user = services.account_register(
-        email="ada@example.com", password=PASSWORD, idempotency_key="k-1"
+        client_address=ADDRESS,
+        email="ada@example.com",
+        password=PASSWORD,
+        idempotency_key="k-1",
     )
 
     assert user.email == "ada@example.com"
@@ -196,9 +235,92 @@ def test_a_failed_keyed_registration_leaves_the_key_free():
 
 def test_the_password_is_not_stored_in_the_idempotency_record():
     services.account_register(
-        email="ada@example.com", password=PASSWORD, idempotency_key="k-1"
+        client_address=ADDRESS,
+        email="ada@example.com",
+        password=PASSWORD,
+        idempotency_key="k-1",
     )
 
     record = IdempotencyRecord.objects.get(key="k-1")
     assert PASSWORD not in str(record.response)
     assert record.response == {"user_id": User.objects.get().pk}
+
+
+# Registrations per address ----------------------------------------------------
+
+
+def _register_many(count, *, address=ADDRESS):
+    for n in range(count):
+        services.account_register(
+            client_address=address, email=f"new{n}@example.com", password=PASSWORD
+        )
+
+
+def test_the_eleventh_registration_from_an_address_within_an_hour_is_throttled():
+    _register_many(10)
+
+    with pytest.raises(RegistrationThrottledError) as raised:
+        services.account_register(
+            client_address=ADDRESS, email="one-more@example.com", password=PASSWORD
+        )
+
+    assert raised.value.code == AccountErrorCode.THROTTLED
+    # The bucket refills one registration every 6 minutes.
+    assert raised.value.retry_after_seconds in range(355, 361)
+    assert raised.value.message == (
+        "Too many accounts registered from this address. "
+        f"Try again in {raised.value.retry_after_seconds} seconds."
+    )
+    assert User.objects.count() == 10
+
+
+def test_failed_registrations_count_against_the_address():
+    for _ in range(10):
+        with pytest.raises(AccountError):
+            services.account_register(
+                client_address=ADDRESS, email="not-an-email", password=PASSWORD
+            )
+
+    with pytest.raises(RegistrationThrottledError):
+        services.account_register(
+            client_address=ADDRESS, email="ada@example.com", password=PASSWORD
+        )
+
+
+def test_registrations_from_another_address_are_not_throttled():
+    _register_many(10)
+
+    user = services.account_register(
+        client_address="192.0.2.10", email="ada@example.com", password=PASSWORD
+    )
+
+    assert user.email == "ada@example.com"
+
+
+def test_a_replayed_registration_is_not_counted():
+    services.account_register(
+        client_address=ADDRESS,
+        email="ada@example.com",
+        password=PASSWORD,
+        idempotency_key="signup-1",
+    )
+    for _ in range(10):
+        services.account_register(
+            client_address=ADDRESS,
+            email="ada@example.com",
+            password=PASSWORD,
+            idempotency_key="signup-1",
+        )
+
+    _register_many(9)  # the first registration and nine more make ten
+
+    assert User.objects.count() == 10
+
+
+def test_trusted_callers_without_an_address_are_not_throttled():
+    for n in range(11):
+        services.account_register(
+            client_address=None, email=f"seeded{n}@example.com", password=PASSWORD
+        )
+
+    assert User.objects.count() == 11

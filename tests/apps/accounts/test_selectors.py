@@ -57,3 +57,29 @@ def test_user_by_email_costs_one_query_and_ignores_case():
         found = selectors.user_by_email(email=" ADA@Example.com")
 
     assert found == user
+
+
+@pytest.mark.parametrize(
+    "email", ["nobody@example.com", None], ids=["unknown_case", "known_case"]
+)
+def test_a_sign_in_candidate_is_one_query_for_known_and_unknown_emails(email, clock):
+    user = UserFactory.create()
+
+    with assert_num_queries(1):
+        found, known = selectors.sign_in_candidate(
+            email=email or user.email.upper(), address="192.0.2.10", now=clock.now
+        )
+
+    assert found == (None if email else user)
+    assert known is False
+
+
+def test_an_address_is_known_after_a_right_password_from_it(clock):
+    user = UserFactory.create()
+    signed_in(user, address="192.0.2.10", now=clock.now)
+
+    found, known = selectors.sign_in_candidate(
+        email=user.email, address="192.0.2.10", now=clock.now
+    )
+
+    assert (found, known) == (user, True)

@@ -1,15 +1,9 @@
-"""Account writes: registration, email verification, API tokens, sign-in throttle.
-
-Every public function is its own transaction boundary. Those that must keep a
-write even though they fail (a recorded login failure, a token family revoked
-on reuse) commit it first and raise afterwards.
-"""
+"""Registration and email verification."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -17,39 +11,15 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from apps.accounts import selectors, tasks, tokens
-from apps.accounts.errors import (
-    AccountError,
-    AccountErrorCode,
-    InvalidCredentialsError,
-    LoginThrottledError,
-    TokenError,
-)
-from apps.accounts.models import ApiToken, LoginFailure, SentEmail, TokenFamily, User
+from apps.accounts import selectors, tasks, throttles, tokens
+from apps.accounts.errors import AccountError, AccountErrorCode, TokenError
+from apps.accounts.models import SentEmail, User
 from apps.core import idempotency
 from apps.jobs.outbox import job_enqueue
-
-RevokeReason = Literal["sign-out", "reuse"]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TokenPair:
-    """A fresh access token and the refresh token that replaces it later."""
-
-    user_id: int
-    access_token: str
-    access_expires_at: datetime
-    refresh_token: str
-    refresh_expires_at: datetime
-
-
-# Registration and verification ----------------------------------------------
-
 
 REGISTER_OPERATION = "account_register"
 
@@ -60,18 +30,23 @@ def account_register(
     password: str,
     first_name: str = "",
     last_name: str = "",
+    client_address: str | None,
     idempotency_key: str | None = None,
     now: datetime | None = None,
 ) -> User:
     """Create a customer account and send it a verification email after commit.
 
-    The email is stripped and lower-cased; it is unique in any case.
+    The email is stripped and lower-cased; it is unique in any case. Each
+    attempt from `client_address` counts against the registration bucket,
+    failed or not; a replayed retry does not.
 
     Args:
         email: The new account's email address.
         password: Checked by the password validators.
         first_name: At most 200 characters, stripped; may be empty.
         last_name: At most 200 characters, stripped; may be empty.
+        client_address: The caller's IP address; None for trusted callers
+            (management commands), which are not throttled.
         idempotency_key: Optional, scoped to the normalised email. A retry
             with the same key, email, names and password returns the account
             created first (and sends no second email) instead of EMAIL_TAKEN.
@@ -81,6 +56,7 @@ def account_register(
     Raises:
         AccountError: INVALID_EMAIL, NAME_TOO_LONG, PASSWORD_INVALID or
             EMAIL_TAKEN.
+        RegistrationThrottledError: THROTTLED, with the wait.
         IdempotencyError: IDEMPOTENCY_KEY_REUSED, INVALID_IDEMPOTENCY_KEY.
     """
     names = _Names(first=first_name.strip(), last=last_name.strip())
@@ -105,6 +81,8 @@ def account_register(
         stored = idempotency.idempotency_lookup(scope=scope, request=request, now=now)
         if stored is not None:
             return User.objects.get(pk=stored["user_id"])
+    if client_address is not None:
+        throttles.registration_take(address=client_address)
     # Validation and password hashing (slow by design) stay outside the
     # transaction, so no connection is held while they run.
     user = _unsaved_user(email=normalised, password=password, names=names, now=now)
@@ -276,182 +254,3 @@ def _verification_email(user: User, *, now: datetime) -> mail.EmailMessage:
         render_to_string("accounts/email/verify_email.html", context), "text/html"
     )
     return message
-
-
-# Sign-in and tokens -----------------------------------------------------------
-
-
-def token_create(
-    *, email: str, password: str, client_address: str, now: datetime | None = None
-) -> TokenPair:
-    """Sign in with email and password; return a new token family's first pair.
-
-    Failures are counted per (email, address) and per address over a sliding
-    window (settings.AUTH_LOGIN_*); past a limit every attempt is refused,
-    right password or not, until old failures leave the window. Refused
-    attempts are not counted, so a lockout ends one window after the last
-    real failure. An email too long to be any account's is a wrong email.
-
-    Raises:
-        LoginThrottledError: THROTTLED.
-        InvalidCredentialsError: INVALID_CREDENTIALS, for an unknown email, a
-            wrong password and an inactive account alike.
-    """
-    now = now or timezone.now()
-    email = selectors.email_normalize(email)
-    # An address longer than the column is wrong like any unknown one and is
-    # counted as such, under its first characters; it can match no account.
-    width = LoginFailure._meta.get_field("email").max_length or len(email)
-    throttle_key = email[:width]
-    retry_after = selectors.login_retry_after(
-        email=throttle_key, address=client_address, now=now
-    )
-    if retry_after is not None:
-        raise LoginThrottledError(retry_after_seconds=retry_after)
-    user = selectors.user_by_email(email=email) if len(email) <= width else None
-    if user is None:
-        # Hash anyway, so an unknown email takes as long as a wrong password.
-        User().set_password(password)
-    if user is None or not user.check_password(password) or not user.is_active:
-        _login_failure_record(email=throttle_key, address=client_address, now=now)
-        raise InvalidCredentialsError
-    with transaction.atomic():
-        LoginFailure.objects.filter(email=email, address=client_address).delete()
-        user.last_login = now
-        user.save(update_fields=["last_login"])
-        family = TokenFamily.objects.create(user=user, created_at=now)
-        return _pair_issue(family=family, now=now)
-
-
-def token_refresh(*, refresh_token: str, now: datetime | None = None) -> TokenPair:
-    """Exchange a refresh token for a new pair; the old one stops working.
-
-    Presenting a refresh token that was already exchanged revokes its whole
-    family, so a thief and the victim both lose the stolen session.
-
-    Raises:
-        TokenError: INVALID_TOKEN (unknown or revoked), TOKEN_EXPIRED,
-            TOKEN_REUSED (the family is now revoked).
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        outcome = _rotate(refresh_token=refresh_token, now=now)
-    if isinstance(outcome, TokenError):
-        raise outcome
-    return outcome
-
-
-def token_revoke(*, refresh_token: str, now: datetime | None = None) -> None:
-    """Sign out: revoke the family of `refresh_token` and all its tokens.
-
-    Revoking an already revoked family succeeds again (sign-out is idempotent).
-
-    Raises:
-        TokenError: INVALID_TOKEN for a token that was never issued.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        token = _refresh_token_locked(refresh_token)
-        if token is None:
-            raise _invalid_token()
-        _family_revoke(token.family, reason="sign-out", now=now)
-
-
-def _login_failure_record(*, email: str, address: str, now: datetime) -> None:
-    window: timedelta = settings.AUTH_LOGIN_THROTTLE_WINDOW
-    with transaction.atomic():
-        LoginFailure.objects.filter(created_at__lte=now - window).delete()
-        LoginFailure.objects.create(email=email, address=address, created_at=now)
-
-
-def _pair_issue(*, family: TokenFamily, now: datetime) -> TokenPair:
-    access = tokens.token_generate(ApiToken.Kind.ACCESS)
-    refresh = tokens.token_generate(ApiToken.Kind.REFRESH)
-    access_expires = now + settings.AUTH_ACCESS_TOKEN_LIFETIME
-    refresh_expires = now + settings.AUTH_REFRESH_TOKEN_LIFETIME
-    ApiToken.objects.bulk_create(
-        [
-            ApiToken(
-                family=family,
-                kind=ApiToken.Kind.ACCESS,
-                digest=tokens.token_digest(access),
-                created_at=now,
-                expires_at=access_expires,
-            ),
-            ApiToken(
-                family=family,
-                kind=ApiToken.Kind.REFRESH,
-                digest=tokens.token_digest(refresh),
-                created_at=now,
-                expires_at=refresh_expires,
-            ),
-        ]
-    )
-    return TokenPair(
-        user_id=family.user_id,
-        access_token=access,
-        access_expires_at=access_expires,
-        refresh_token=refresh,
-        refresh_expires_at=refresh_expires,
-    )
-
-
-def _rotate(*, refresh_token: str, now: datetime) -> TokenPair | TokenError:
-    token = _refresh_token_locked(refresh_token)
-    if token is None or token.family.revoked_at is not None:
-        return _invalid_token()
-    if token.used_at is not None:
-        _family_revoke(token.family, reason="reuse", now=now)
-        return TokenError(
-            AccountErrorCode.TOKEN_REUSED,
-            "This refresh token was already used; the session has been revoked. "
-            "Sign in again.",
-        )
-    if token.expires_at <= now:
-        return TokenError(
-            AccountErrorCode.TOKEN_EXPIRED, "The refresh token has expired."
-        )
-    if not token.family.user.is_active:
-        return _invalid_token()
-    token.used_at = now
-    token.save(update_fields=["used_at"])
-    return _pair_issue(family=token.family, now=now)
-
-
-def _refresh_token_locked(refresh_token: str) -> ApiToken | None:
-    """Return the refresh token row for `refresh_token`, locked, or None."""
-    if tokens.token_kind(refresh_token) != ApiToken.Kind.REFRESH:
-        return None
-    digest = tokens.token_digest(refresh_token)
-    token = (
-        ApiToken.objects.select_for_update(of=("self",))
-        .select_related("family__user")
-        .filter(digest=digest, kind=ApiToken.Kind.REFRESH)
-        .first()
-    )
-    if token is None or not tokens.digests_match(refresh_token, token.digest):
-        return None
-    return token
-
-
-def _family_revoke(family: TokenFamily, *, reason: RevokeReason, now: datetime) -> None:
-    updated = TokenFamily.objects.filter(pk=family.pk, revoked_at__isnull=True).update(
-        revoked_at=now, revoked_reason=reason
-    )
-    if updated:
-        family.revoked_at, family.revoked_reason = now, reason
-
-
-def _invalid_token() -> TokenError:
-    return TokenError(AccountErrorCode.INVALID_TOKEN, "The token is not valid.")
-
-
-def tokens_expired_purge(*, now: datetime) -> int:
-    """Delete sign-ins whose every token has expired; return how many.
-
-    Their tokens go with them (cascade). A live family keeps its used and
-    expired refresh tokens: they are how a replayed old token is recognised.
-    """
-    live = ApiToken.objects.filter(family=OuterRef("pk"), expires_at__gt=now)
-    _, by_model = TokenFamily.objects.filter(~Exists(live)).delete()
-    return by_model.get(TokenFamily._meta.label, 0)

@@ -1,0 +1,26 @@
+"""Account writes. Each public function is its own transaction boundary."""
+
+from apps.accounts.services.registration import (
+    account_register,
+    account_verify_email,
+    verification_email_send,
+)
+from apps.accounts.services.sign_in import sign_in, token_create
+from apps.accounts.services.token_families import (
+    TokenPair,
+    token_refresh,
+    token_revoke,
+    tokens_expired_purge,
+)
+
+__all__ = [
+    "TokenPair",
+    "account_register",
+    "account_verify_email",
+    "sign_in",
+    "token_create",
+    "token_refresh",
+    "token_revoke",
+    "tokens_expired_purge",
+    "verification_email_send",
+]
