@@ -291,3 +291,12 @@ def default_from_email() -> str:
     """Return the sender of the shop's emails (DEFAULT_FROM_EMAIL)."""
     sender: str = env.str("DEFAULT_FROM_EMAIL", default="Fashionistar <shop@localhost>")
     return sender
+
+
+def account_require_verified_email() -> bool:
+    """Return ACCOUNT_REQUIRE_VERIFIED_EMAIL: on by default.
+
+    When on, only accounts with a verified email may reserve stock
+    (orderCreate); when off, unverified accounts may, under a stricter cap.
+    """
+    return bool(env.bool("ACCOUNT_REQUIRE_VERIFIED_EMAIL", default=True))
