@@ -161,10 +161,10 @@ def order_place(
     limits.placement_take(customer_id)
     try:
         order = _order_create(plan, now=now)
+        claim.complete({"order_id": order.pk})
     except Exception:
         limits.placement_refund(customer_id)
         raise
-    claim.complete({"order_id": order.pk})
     return order
 
 

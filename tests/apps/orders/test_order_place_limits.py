@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from apps.catalog import stock
 from apps.catalog.models import Stock
 from apps.core.models import IdempotencyRecord
 from apps.orders import models
@@ -245,3 +246,28 @@ def test_an_order_of_exactly_the_line_cap_is_placed(settings):
     )
 
     assert order.lines.count() == 3
+
+
+def test_an_order_that_loses_its_stock_while_writing_gives_its_pace_back(settings):
+    settings.ORDERS_PLACE_RATE_COUNT = 1
+    buyer = customer()
+    last = stocked_variant(on_hand=1)
+    # Read while the unit was free, as a request's loaders would have.
+    stale = stock.sale_variants_by_ids([last.pk])
+    _place(customer(), lines((last, 1)), key="rival")
+
+    with pytest.raises(OrderValidationError) as excinfo:
+        order_place(
+            customer_id=buyer.pk,
+            lines=lines((last, 1)),
+            shipping_address=address(),
+            idempotency_key="lost",
+            catalog=stale,
+            now=NOW,
+        )
+    order = _place(buyer, lines((stocked_variant(), 1)), key="next")
+
+    assert _problems(excinfo) == [
+        (OrderErrorCode.INSUFFICIENT_STOCK, "lines.0.quantity")
+    ]
+    assert order.pk is not None
