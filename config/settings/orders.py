@@ -34,8 +34,8 @@ ORDERS_MAX_OPEN_UNITS_UNVERIFIED = 5
 
 # Orders one customer may place: a burst of this many, refilled evenly over
 # the period (a leaky bucket per customer, apps/core/ratelimit.py). A shopper
-# places one or two orders in a sitting; ten an hour leaves room for retries
-# after a declined card, while a script re-reserving stock is stopped.
+# places one or two orders in a sitting; ten an hour leaves room for a second
+# basket and for starting over, while a script re-reserving stock is stopped.
 ORDERS_PLACE_RATE_COUNT = 10
 ORDERS_PLACE_RATE_PERIOD = timedelta(hours=1)
 

@@ -30,14 +30,12 @@ from schema.orders.types import (
 )
 
 _ERRORS = "Empty when the mutation succeeded."
+# Service argument names that are not (camelCased) input names.
+_RENAMED = {"order_id": "id", "customer_id": None}
 
 
 def _minutes(period: timedelta) -> int:
     return int(period.total_seconds() // 60)
-
-
-# Service argument names that are not (camelCased) input names.
-_RENAMED = {"order_id": "id", "customer_id": None}
 
 
 def order_errors(error: DomainError) -> list[OrderError]:
@@ -135,7 +133,7 @@ class OrderMutation:
             OrderCreateInput, strawberry.argument(description="The new order.")
         ],
     ) -> OrderCreatePayload | None:
-        try:  # before converting anything: one error, not one per line
+        try:  # before decoding any line: one error, not one per line
             services.order_line_count_check(count=len(input.lines))
         except DomainError as error:
             return OrderCreatePayload(errors=order_errors(error))
