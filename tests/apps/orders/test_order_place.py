@@ -192,7 +192,7 @@ def test_open_unpaid_units_per_customer_are_capped(settings):
 
 
 @pytest.mark.django_db
-def test_expired_and_other_customers_orders_do_not_count_towards_the_open_cap(
+def test_long_expired_and_other_customers_orders_do_not_count_towards_the_open_cap(
     settings,
 ):
     settings.ORDERS_MAX_OPEN_UNITS_PER_CUSTOMER = 5

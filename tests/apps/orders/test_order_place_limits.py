@@ -19,6 +19,7 @@ from apps.orders.errors import (
     OrderValidationError,
 )
 from apps.orders.services import LineInput, order_cancel, order_place, orders_expire
+from apps.orders.status import OrderStatus
 from tests.factories.catalog import stocked_variant
 from tests.factories.orders import address, customer, lines, staff
 
@@ -271,3 +272,14 @@ def test_an_order_that_loses_its_stock_while_writing_gives_its_pace_back(setting
         (OrderErrorCode.INSUFFICIENT_STOCK, "lines.0.quantity")
     ]
     assert order.pk is not None
+
+
+def test_paid_orders_do_not_count_against_the_cap(settings):
+    settings.ORDERS_MAX_OPEN_UNITS_PER_CUSTOMER = 5
+    buyer = customer()
+    paid = _place(buyer, lines((stocked_variant(), 5)), key="paid")
+    models.Order.objects.filter(pk=paid.pk).update(status=OrderStatus.PAID)
+
+    order = _place(buyer, lines((stocked_variant(), 5)), key="next")
+
+    assert order.lines.get().quantity == 5
