@@ -318,3 +318,12 @@ def graphql_trusted_documents_manifest() -> Path | None:
 def graphql_trusted_documents_exempt_staff() -> bool:
     """Return whether signed-in staff may run any document in strict mode (off)."""
     return bool(env.bool("GRAPHQL_TRUSTED_DOCUMENTS_EXEMPT_STAFF", default=False))
+
+
+def account_require_verified_email() -> bool:
+    """Return ACCOUNT_REQUIRE_VERIFIED_EMAIL: on by default.
+
+    When on, only accounts with a verified email may reserve stock
+    (orderCreate); when off, unverified accounts may, under a stricter cap.
+    """
+    return bool(env.bool("ACCOUNT_REQUIRE_VERIFIED_EMAIL", default=True))

@@ -27,6 +27,9 @@ class OrderErrorCode(StrEnum):
     STOCK_BUSY = "STOCK_BUSY"
     INVALID_TRACKING_NUMBER = "INVALID_TRACKING_NUMBER"
     INVALID_CARRIER = "INVALID_CARRIER"
+    TOO_MANY_LINES = "TOO_MANY_LINES"
+    EMAIL_NOT_VERIFIED = "EMAIL_NOT_VERIFIED"
+    THROTTLED = "THROTTLED"
 
 
 describe(
@@ -53,8 +56,11 @@ describe(
             "A line asks for more than {ORDERS_MAX_UNITS_PER_LINE} units."
         ),
         OrderErrorCode.OPEN_UNITS_LIMIT_EXCEEDED: (
-            "The customer's unpaid, unexpired orders would hold more than "
-            "{ORDERS_MAX_OPEN_UNITS_PER_CUSTOMER} units."
+            "The customer's unpaid orders would hold more than "
+            "{ORDERS_MAX_OPEN_UNITS_PER_CUSTOMER} units ("
+            "{ORDERS_MAX_OPEN_UNITS_UNVERIFIED} for an unverified email, where "
+            "allowed). Orders the customer cancelled or let expire count until "
+            "their payment window plus a cool-down has passed."
         ),
         OrderErrorCode.CUSTOMER_NOT_FOUND: "The signed-in account is no longer active.",
         OrderErrorCode.ORDER_NOT_FOUND: (
@@ -78,6 +84,18 @@ describe(
         OrderErrorCode.INVALID_CARRIER: (
             "The carrier is not 2 to 50 letters, digits, spaces or . & ' - "
             "starting with a letter or digit."
+        ),
+        OrderErrorCode.TOO_MANY_LINES: (
+            "The order has more than {ORDERS_MAX_LINES} lines; nothing else was "
+            "checked."
+        ),
+        OrderErrorCode.EMAIL_NOT_VERIFIED: (
+            "The account's email address is not verified, and this shop "
+            "reserves stock only for verified accounts."
+        ),
+        OrderErrorCode.THROTTLED: (
+            "The customer placed too many orders recently; the message says "
+            "after how many seconds to try again (also in Retry-After)."
         ),
     },
 )
@@ -149,3 +167,17 @@ class OrderBusyError(DomainError):
             OrderErrorCode.STOCK_BUSY,
             "These items are being updated by other orders; please retry.",
         )
+
+
+class OrderThrottledError(DomainError):
+    """The customer placed too many orders recently; nothing was written."""
+
+    retryable = True
+
+    def __init__(self, *, retry_after_seconds: int) -> None:
+        super().__init__(
+            OrderErrorCode.THROTTLED,
+            "Too many orders placed recently. "
+            f"Try again in {retry_after_seconds} seconds.",
+        )
+        self.retry_after_seconds = retry_after_seconds

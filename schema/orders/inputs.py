@@ -47,7 +47,9 @@ class ShippingAddressInput:
 @strawberry.input(description="A new order.")
 class OrderCreateInput:
     lines: list[OrderLineInput] = strawberry.field(
-        description="What to buy: at least one line, one per variant."
+        description=(
+            f"What to buy: 1 to {settings.ORDERS_MAX_LINES} lines, one per variant."
+        )
     )
     shipping_address: ShippingAddressInput = strawberry.field(
         description="Where to ship it."

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Annotated
 
 import strawberry
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from strawberry import relay
 
 from apps.catalog import stock
 from apps.core.errors import DomainError
 from apps.orders import services
-from apps.orders.errors import OrderValidationError
+from apps.orders.errors import OrderThrottledError, OrderValidationError
 from schema.context import Info
 from schema.core.ids import decode_global_id
 from schema.core.permissions import IsAuthenticated, IsStaff
+from schema.core.throttling import retry_after
 from schema.core.user_errors import user_error_from
 from schema.orders.inputs import OrderCreateInput
 from schema.orders.types import (
@@ -29,6 +32,10 @@ from schema.orders.types import (
 _ERRORS = "Empty when the mutation succeeded."
 # Service argument names that are not (camelCased) input names.
 _RENAMED = {"order_id": "id", "customer_id": None}
+
+
+def _minutes(period: timedelta) -> int:
+    return int(period.total_seconds() // 60)
 
 
 def order_errors(error: DomainError) -> list[OrderError]:
@@ -109,7 +116,13 @@ class OrderMutation:
             "it PENDING_PAYMENT until paid or expiresAt (30 minutes). Every problem "
             "is reported at once in errors, with field paths such as "
             "`lines.2.quantity`. Replays the first order for a repeated "
-            "idempotencyKey with the same input."
+            "idempotencyKey with the same input. More than "
+            f"{settings.ORDERS_MAX_LINES} lines is one TOO_MANY_LINES error; an "
+            "account with an unverified email gets EMAIL_NOT_VERIFIED unless the "
+            "shop allows it; more than "
+            f"{settings.ORDERS_PLACE_RATE_COUNT} orders per "
+            f"{_minutes(settings.ORDERS_PLACE_RATE_PERIOD)} minutes is THROTTLED "
+            "with a Retry-After header."
         ),
         permission_classes=[IsAuthenticated],
     )
@@ -120,6 +133,10 @@ class OrderMutation:
             OrderCreateInput, strawberry.argument(description="The new order.")
         ],
     ) -> OrderCreatePayload | None:
+        try:  # before decoding any line: one error, not one per line
+            services.order_line_count_check(count=len(input.lines))
+        except DomainError as error:
+            return OrderCreatePayload(errors=order_errors(error))
         lines = [
             services.LineInput(
                 variant_id=decode_global_id(
@@ -144,6 +161,8 @@ class OrderMutation:
                 catalog=catalog,
             )
         except DomainError as error:
+            if isinstance(error, OrderThrottledError):
+                retry_after(info, error.retry_after_seconds)
             return OrderCreatePayload(errors=order_errors(error))
         row = order_row(order)
         await prefetch_order_relations(info, [row], "order")

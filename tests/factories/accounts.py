@@ -22,10 +22,14 @@ class UserFactory(ModelFactory[models.User]):
     password = factory.django.Password(PASSWORD)
     is_active = True
     is_staff = False
-    email_verified_at = None
+    # Verified by default: most tests stand for a real shopper, and only
+    # verified accounts may reserve stock. `verified=False` for a new sign-up.
+    email_verified_at = factory.Maybe(
+        "verified", yes_declaration=factory.LazyFunction(timezone.now)
+    )
 
     class Params:
-        verified = factory.Trait(email_verified_at=factory.LazyFunction(timezone.now))
+        verified = True
         staff = factory.Trait(is_staff=True)
 
 

@@ -7,17 +7,20 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
+from django.utils import timezone
+
 from apps.accounts.models import User
 from apps.catalog.models import ProductVariant
 from apps.orders import models
-from apps.orders.services import LineInput, ShippingAddress, order_place
+from apps.orders.services import LineInput, ShippingAddress, limits, order_place
 from tests.factories.catalog import stocked_variant
 
 _emails = itertools.count(1)
 
 
 def customer(**extra: object) -> User:
-    """A new active customer with a unique email."""
+    """A new active customer with a unique, verified email (unless given)."""
+    extra.setdefault("email_verified_at", timezone.now())
     return User.objects.create_user(
         email=f"customer{next(_emails)}@example.com", password="pw-Secret-123", **extra
     )
@@ -58,11 +61,18 @@ def placed_order(
     now: datetime | None = None,
     key: str | None = None,
 ) -> models.Order:
-    """An order placed through `order_place` (1 unit of a new variant by default)."""
-    return order_place(
-        customer_id=(buyer or customer()).pk,
+    """An order placed through `order_place` (1 unit of a new variant by default).
+
+    It builds history, not traffic: the customer's placement pace is given
+    back, so a test can set up a hundred orders without being THROTTLED.
+    """
+    buyer = buyer or customer()
+    order = order_place(
+        customer_id=buyer.pk,
         lines=lines(*(items or [(stocked_variant(on_hand=10), 1)])),
         shipping_address=address(),
         idempotency_key=key or uuid.uuid4().hex,
         now=now,
     )
+    limits.placement_refund(buyer.pk)
+    return order

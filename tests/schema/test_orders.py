@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from apps.catalog.models import Stock
 from apps.orders import models
@@ -15,7 +17,7 @@ from apps.orders.status import OrderStatus
 from tests.factories.accounts import UserFactory
 from tests.factories.catalog import ProductFactory, stocked_variant
 from tests.factories.orders import placed_order
-from tests.support.graphql import error_codes, gid, post, token
+from tests.support.graphql import error_codes, gid, post, request, token
 
 ORDER_FIELDS = """
 id number status currency createdAt expiresAt
@@ -440,3 +442,78 @@ def test_anonymous_requests_are_denied(gql_client, query, variables, code):
     assert error_codes(body) == [code]
     assert list(body["data"].values()) == [None]
     assert not models.Order.objects.exists()
+
+
+def test_an_unverified_customer_is_told_to_verify_and_nothing_is_reserved(gql_client):
+    bearer = token(UserFactory.create(verified=False))
+    variant = stocked_variant(on_hand=5)
+
+    body = post(
+        gql_client, CREATE, {"input": create_input((variant, 1))}, bearer=bearer
+    )
+
+    assert body["data"]["orderCreate"] == {
+        "order": None,
+        "errors": [
+            {
+                "field": None,
+                "code": "EMAIL_NOT_VERIFIED",
+                "message": "Verify your email address before ordering: "
+                "follow the link we emailed you.",
+            }
+        ],
+    }
+    assert _stock(variant).quantity_reserved == 0
+
+
+def test_a_throttled_order_create_says_when_to_retry(gql_client, settings):
+    settings.ORDERS_PLACE_RATE_COUNT = 1
+    settings.ORDERS_PLACE_RATE_PERIOD = timedelta(minutes=10)
+    bearer = token(UserFactory.create())
+    post(
+        gql_client,
+        CREATE,
+        {"input": create_input((stocked_variant(), 1))},
+        bearer=bearer,
+    )
+
+    response = request(
+        gql_client,
+        CREATE,
+        {"input": create_input((stocked_variant(), 1))},
+        bearer=bearer,
+    )
+
+    [error] = response.json()["data"]["orderCreate"]["errors"]
+    assert error["code"] == "THROTTLED"
+    assert 590 <= int(response["Retry-After"]) <= 600
+    assert error["message"] == (
+        "Too many orders placed recently. "
+        f"Try again in {response['Retry-After']} seconds."
+    )
+    assert response.status_code == 200
+    assert models.Order.objects.count() == 1
+
+
+def test_fifteen_thousand_lines_are_one_error_without_reading_the_catalog(
+    gql_client,
+):
+    bearer = token(UserFactory.create())
+    variables = create_input()
+    line = {"variantId": gid("ProductVariant", 1), "quantity": 1}
+    variables["lines"] = [line] * 15_000
+
+    with CaptureQueriesContext(connection) as captured:
+        response = request(gql_client, CREATE, {"input": variables}, bearer=bearer)
+
+    assert response.json()["data"]["orderCreate"]["errors"] == [
+        {
+            "field": "lines",
+            "code": "TOO_MANY_LINES",
+            "message": "An order may have at most 50 lines; this one has 15000.",
+        }
+    ]
+    assert len(response.content) < 1_000
+    tables = " ".join(query["sql"] for query in captured.captured_queries)
+    assert "catalog_" not in tables
+    assert "orders_" not in tables

@@ -205,3 +205,16 @@ def test_another_connection_failure_keeps_libpqs_reason():
         'connection failed: connection to server at "db", port 5432 failed: '
         "Connection refused Is the server running on that host?"
     )
+
+
+def test_verified_email_is_required_for_orders_by_default(monkeypatch):
+    monkeypatch.delenv("ACCOUNT_REQUIRE_VERIFIED_EMAIL", raising=False)
+
+    assert env.account_require_verified_email() is True
+
+
+@pytest.mark.parametrize("value", ["off", "false", "0"])
+def test_verified_email_requirement_can_be_switched_off(monkeypatch, value):
+    monkeypatch.setenv("ACCOUNT_REQUIRE_VERIFIED_EMAIL", value)
+
+    assert env.account_require_verified_email() is False

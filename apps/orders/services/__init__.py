@@ -2,6 +2,7 @@
 
 from apps.orders.services.addresses import ShippingAddress
 from apps.orders.services.expiry import orders_expire
+from apps.orders.services.limits import order_line_count_check
 from apps.orders.services.notifications import (
     order_confirmation_email_send,
     order_received_email_send,
@@ -21,6 +22,7 @@ __all__ = [
     "order_cancel",
     "order_confirmation_email_send",
     "order_fulfil",
+    "order_line_count_check",
     "order_mark_paid",
     "order_place",
     "order_received_email_send",

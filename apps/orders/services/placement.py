@@ -11,11 +11,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from apps.accounts.models import User
 from apps.catalog import stock
 from apps.core import idempotency
 from apps.core.money import MONEY_MAX, quantize_money
@@ -26,6 +24,7 @@ from apps.orders.errors import (
     OrderErrorCode,
     OrderValidationError,
 )
+from apps.orders.services import limits
 from apps.orders.services.addresses import (
     ShippingAddress,
     address_normalised,
@@ -57,6 +56,7 @@ class _Plan:
     address: ShippingAddress
     currency: str
     idempotency_key: str
+    units_cap: int
 
 
 @conflict_retried
@@ -96,16 +96,23 @@ def order_place(
             `settings.ORDERS_PAYMENT_WINDOW` after it.
 
     Raises:
-        OrderValidationError: every problem with the input, each with its
-            code and field: EMPTY_ORDER, INVALID_QUANTITY,
+        OrderValidationError: TOO_MANY_LINES alone, before anything else
+            is looked at; EMAIL_NOT_VERIFIED alone, for an unverified
+            customer while `settings.ACCOUNT_REQUIRE_VERIFIED_EMAIL`; else
+            every problem with the input, each with its code and field:
+            EMPTY_ORDER, INVALID_QUANTITY,
             LINE_LIMIT_EXCEEDED, DUPLICATE_LINE, UNKNOWN_VARIANT,
             NOT_PUBLISHED, INSUFFICIENT_STOCK, MIXED_CURRENCY,
             INVALID_ADDRESS, OPEN_UNITS_LIMIT_EXCEEDED, CUSTOMER_NOT_FOUND,
             and INVALID_IDEMPOTENCY_KEY among them.
+        OrderThrottledError: THROTTLED when the customer placed too many
+            orders recently (`settings.ORDERS_PLACE_RATE_COUNT` per
+            `ORDERS_PLACE_RATE_PERIOD`); only orders actually placed count.
         OrderBusyError: STOCK_BUSY when stock rows stayed locked past
             `settings.STOCK_LOCK_TIMEOUT`; the client may retry.
         IdempotencyError: IDEMPOTENCY_KEY_REUSED.
     """
+    limits.order_line_count_check(count=len(lines))
     now = now or timezone.now()
     lines = tuple(lines)
     shipping_address = address_normalised(shipping_address)
@@ -121,9 +128,11 @@ def order_place(
         placed := _placed(scope, request, customer_id=customer_id, now=now)
     ):
         return placed
+    units_cap = limits.units_cap(customer_id)
     try:
         plan = _validate(
             customer_id=customer_id,
+            units_cap=units_cap,
             lines=lines,
             catalog=catalog,
             address=shipping_address,
@@ -146,8 +155,16 @@ def order_place(
     claim = idempotency.idempotency_claim(scope=scope, request=request, now=now)
     if claim.replay is not None:
         return models.Order.objects.get(pk=claim.replay["order_id"])
-    order = _order_create(plan, now=now)
-    claim.complete({"order_id": order.pk})
+    # Taken only now that the request is valid, atomically (one Redis script),
+    # and given back if the write fails: the bucket counts orders placed, not
+    # attempts. A refusal rolls back the idempotency claim with the rest.
+    limits.placement_take(customer_id)
+    try:
+        order = _order_create(plan, now=now)
+        claim.complete({"order_id": order.pk})
+    except Exception:
+        limits.placement_refund(customer_id)
+        raise
     return order
 
 
@@ -208,6 +225,7 @@ def _placed(
 def _validate(
     *,
     customer_id: int,
+    units_cap: int | None,
     lines: tuple[LineInput, ...],
     catalog: Mapping[int, stock.SaleVariant] | None,
     address: ShippingAddress,
@@ -217,7 +235,7 @@ def _validate(
 ) -> _Plan:
     """Check the request against the catalog without writing; report all."""
     details: list[ErrorDetail] = list(problems)
-    if not User.objects.filter(pk=customer_id, is_active=True).exists():
+    if units_cap is None:
         details.append(
             ErrorDetail(
                 code=OrderErrorCode.CUSTOMER_NOT_FOUND,
@@ -245,13 +263,18 @@ def _validate(
                 field="lines",
             )
         )
-    details.extend(
-        _open_units_problems(
-            customer_id, sum(max(line.quantity, 0) for line in lines), now=now
+    if units_cap is not None:
+        details.extend(
+            limits.held_units_problems(
+                customer_id,
+                sum(max(line.quantity, 0) for line in lines),
+                cap=units_cap,
+                now=now,
+            )
         )
-    )
     if details:
         raise OrderValidationError(details)
+    assert units_cap is not None  # a missing customer is a problem above
     return _Plan(
         customer_id=customer_id,
         lines=lines,
@@ -259,6 +282,7 @@ def _validate(
         address=address,
         currency=currencies.pop(),
         idempotency_key=idempotency_key,
+        units_cap=units_cap,
     )
 
 
@@ -338,32 +362,6 @@ def _insufficient(index: int, available: int) -> ErrorDetail:
     )
 
 
-def _open_units(customer_id: int, *, now: datetime) -> int:
-    """Units on the customer's unpaid orders that still hold stock."""
-    units: int | None = models.OrderLine.objects.filter(
-        order__customer_id=customer_id,
-        order__status=OrderStatus.PENDING_PAYMENT,
-        order__expires_at__gt=now,
-    ).aggregate(units=Sum("quantity"))["units"]
-    return units or 0
-
-
-def _open_units_problems(
-    customer_id: int, adding: int, *, now: datetime
-) -> list[ErrorDetail]:
-    cap = settings.ORDERS_MAX_OPEN_UNITS_PER_CUSTOMER
-    if _open_units(customer_id, now=now) + adding <= cap:
-        return []
-    return [
-        ErrorDetail(
-            code=OrderErrorCode.OPEN_UNITS_LIMIT_EXCEEDED,
-            message=f"At most {cap} units may await payment at once; "
-            "pay for or cancel an open order first.",
-            field="lines",
-        )
-    ]
-
-
 def _order_create(plan: _Plan, *, now: datetime) -> models.Order:
     """Write the order under locks. Must run inside a transaction."""
     if not locks.customer_lock(plan.customer_id):
@@ -379,7 +377,9 @@ def _order_create(plan: _Plan, *, now: datetime) -> models.Order:
     # Re-checked under the customer lock: two racing orders of one customer
     # would otherwise both pass the pre-check.
     adding = sum(line.quantity for line in plan.lines)
-    problems = _open_units_problems(plan.customer_id, adding, now=now)
+    problems = limits.held_units_problems(
+        plan.customer_id, adding, cap=plan.units_cap, now=now
+    )
     if problems:
         raise OrderValidationError(problems)
     try:

@@ -14,7 +14,7 @@ def _token(user, now):
 
 
 def test_marks_the_email_verified(clock):
-    user = UserFactory.create()
+    user = UserFactory.create(verified=False)
 
     verified = services.account_verify_email(
         token=_token(user, clock.now), now=clock.now
@@ -27,7 +27,7 @@ def test_marks_the_email_verified(clock):
 
 
 def test_a_token_works_once(clock):
-    user = UserFactory.create()
+    user = UserFactory.create(verified=False)
     token = _token(user, clock.now)
     services.account_verify_email(token=token, now=clock.now)
 
@@ -39,7 +39,7 @@ def test_a_token_works_once(clock):
 
 
 def test_a_token_expires_after_three_days(clock):
-    user = UserFactory.create()
+    user = UserFactory.create(verified=False)
     token = _token(user, clock.now)
 
     with pytest.raises(TokenError) as raised:
@@ -53,7 +53,7 @@ def test_a_token_expires_after_three_days(clock):
 
 
 def test_a_token_just_inside_its_lifetime_works(clock):
-    user = UserFactory.create()
+    user = UserFactory.create(verified=False)
 
     services.account_verify_email(
         token=_token(user, clock.now), now=clock.now + timedelta(days=3)
@@ -64,7 +64,7 @@ def test_a_token_just_inside_its_lifetime_works(clock):
 
 
 def test_a_token_for_a_previous_email_address_is_invalid(clock):
-    user = UserFactory.create(email="old@example.com")
+    user = UserFactory.create(email="old@example.com", verified=False)
     token = _token(user, clock.now)
     user.email = "new@example.com"
     user.save()
@@ -91,7 +91,7 @@ def test_a_forged_or_malformed_token_is_invalid(token, clock):
 def test_a_token_signed_for_another_purpose_is_invalid(clock):
     from django.core import signing
 
-    user = UserFactory.create()
+    user = UserFactory.create(verified=False)
     token = signing.dumps(
         {"u": user.pk, "e": user.email, "t": int(clock.now.timestamp())}
     )

@@ -13,7 +13,12 @@ from django.db import connection, transaction
 
 from apps.catalog.models import Stock
 from apps.orders import models
-from apps.orders.errors import OrderBusyError, OrderErrorCode, OrderValidationError
+from apps.orders.errors import (
+    OrderBusyError,
+    OrderErrorCode,
+    OrderThrottledError,
+    OrderValidationError,
+)
 from apps.orders.services import order_place, orders_expire
 from apps.orders.status import OrderStatus
 from tests.apps.core.threads import race
@@ -170,3 +175,29 @@ def test_concurrent_expiry_runs_return_stock_exactly_once(transactional_db):
         models.OrderStatusChange.objects.filter(to_status=OrderStatus.CANCELLED).count()
         == 6
     )
+
+
+def test_racing_orders_of_one_customer_place_no_more_than_the_pace_allows(
+    transactional_db, settings
+):
+    settings.ORDERS_PLACE_RATE_COUNT = 3
+    buyer = customer()
+    variant = stocked_variant(on_hand=100)
+
+    outcome = race(
+        8,
+        lambda i: (
+            order_place(
+                customer_id=buyer.pk,
+                lines=lines((variant, 1)),
+                shipping_address=address(),
+                idempotency_key=f"pace-{i}",
+            ).pk
+        ),
+    )
+
+    assert len(outcome.results) == 3
+    assert len(outcome.errors) == 5
+    assert all(isinstance(e, OrderThrottledError) for e in outcome.errors.values())
+    assert models.Order.objects.filter(customer=buyer).count() == 3
+    assert _reserved(variant) == 3

@@ -104,7 +104,8 @@ def test_the_snapshot_keeps_the_price_and_name_paid_at_purchase():
 
 
 @pytest.mark.django_db
-def test_order_numbers_are_unique():
+def test_order_numbers_are_unique(settings):
+    settings.ORDERS_PLACE_RATE_COUNT = 20
     buyer = customer()
 
     numbers = {
@@ -183,14 +184,15 @@ def test_open_unpaid_units_per_customer_are_capped(settings):
 
     assert _problems(excinfo) == [(OrderErrorCode.OPEN_UNITS_LIMIT_EXCEEDED, "lines")]
     assert excinfo.value.details[0].message == (
-        "At most 5 units may await payment at once; pay for or cancel an open "
-        "order first."
+        "At most 5 units may be held in unpaid orders; an order you cancelled or "
+        "let expire counts for 60 minutes after you placed it. Pay for an open "
+        "order or try again later."
     )
     assert _row_counts() == before
 
 
 @pytest.mark.django_db
-def test_expired_and_other_customers_orders_do_not_count_towards_the_open_cap(
+def test_long_expired_and_other_customers_orders_do_not_count_towards_the_open_cap(
     settings,
 ):
     settings.ORDERS_MAX_OPEN_UNITS_PER_CUSTOMER = 5
