@@ -50,6 +50,7 @@ from graphql import (
     get_named_type,
     is_abstract_type,
     is_leaf_type,
+    parse,
 )
 
 # What a root mutation field adds, for the writes and locks behind it.
@@ -383,3 +384,25 @@ def priced_operation(
             values[name] = pricing.value(definition.default_value)
     pricing.variables = values
     return PricedOperation(pricing=pricing, operation=operation, root=root)
+
+
+def selection_cost(
+    schema: GraphQLSchema,
+    type_name: str,
+    selection: str,
+    variables: Mapping[str, Any] | None = None,
+    *,
+    edges: int = 0,
+) -> int:
+    """Price `selection` (a selection set's text) on one `type_name` object.
+
+    For tests and tools that reason about one type at a time; the document is
+    not validated, so pass only fields the type has. `edges`: the page size a
+    connection object is priced at.
+    """
+    object_type = schema.get_type(type_name)
+    assert isinstance(object_type, GraphQLObjectType), type_name
+    fragment = parse(f"fragment F on {type_name} {selection}").definitions[0]
+    assert isinstance(fragment, FragmentDefinitionNode)
+    pricing = _Pricing(schema=schema, fragments={}, variables=dict(variables or {}))
+    return pricing.selection_cost(fragment.selection_set, object_type, edges)
