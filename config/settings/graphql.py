@@ -16,7 +16,7 @@ GRAPHQL_DEFAULT_PAGE_SIZE = 20
 # Each number can be raised from the environment under its own name.
 # The most one operation may cost, in points: an upper bound on the objects it
 # returns. 5,000 lets a products page with variants, prices and stock through
-# (2 + 20 x (3 + 50 x 3) = 3,062 priced, about 400 actually returned) and
+# (2 + 20 x (3 + 50 x 3) = 3,062 priced, about 330 returned on the demo) and
 # refuses nested pages that multiply (issue 10's query: about 2 million).
 GRAPHQL_MAX_QUERY_COST = env.env.int("GRAPHQL_MAX_QUERY_COST", default=5_000)
 GRAPHQL_MAX_QUERY_COST_STAFF = env.env.int(

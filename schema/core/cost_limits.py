@@ -210,6 +210,6 @@ def _throttled(requested: int, level: ratelimit.Level) -> GraphQLError:
     wait = level.retry_after_seconds
     return GraphQLError(
         f"Too many points spent: this query costs {requested} and "
-        f"{int(max(0.0, level.available))} are available. Retry in {wait} seconds.",
+        f"{int(max(0.0, level.available))} are available. Retry after {wait} s.",
         extensions={"code": THROTTLED, "retryAfter": wait},
     )
