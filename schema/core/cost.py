@@ -100,7 +100,9 @@ def list_bound(parent: str, field_name: str, arguments: Mapping[str, Any]) -> in
     """
     if parent == "Query" and field_name == "nodes":
         ids = arguments.get("ids")
-        return min(len(ids), NODES_MAX_IDS) if isinstance(ids, list) else 0
+        if not isinstance(ids, list):  # one ID for a list is coerced to [ID]
+            return 0 if ids is None else 1
+        return min(len(ids), NODES_MAX_IDS)
     if field_name == "errors":
         return ERRORS_BOUND
     return LIST_BOUNDS[f"{parent}.{field_name}"]
@@ -118,10 +120,11 @@ def page_size(arguments: Mapping[str, Any]) -> int:
     pricing them at the cap never lets a larger page through.
     """
     cap: int = settings.GRAPHQL_MAX_PAGE_SIZE
+    # A variable may hold 100.0: Int coercion accepts an integral float.
     sizes = [
-        value
+        int(value)
         for value in (arguments.get("first"), arguments.get("last"))
-        if isinstance(value, int)
+        if isinstance(value, int | float) and not isinstance(value, bool)
     ]
     size = min(sizes) if sizes else int(settings.GRAPHQL_DEFAULT_PAGE_SIZE)
     return max(0, min(size, cap))
