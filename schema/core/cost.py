@@ -130,6 +130,19 @@ def page_size(arguments: Mapping[str, Any]) -> int:
     return max(0, min(size, cap))
 
 
+# Per field of a selection: response key, fixed cost, the selection under it
+# (None for a leaf), and each possible object type with its own cost.
+Plan = tuple[
+    tuple[
+        str,
+        int,
+        SelectionSetNode | None,
+        tuple[tuple[GraphQLObjectType, int], ...],
+    ],
+    ...,
+]
+
+
 @dataclass
 class _Pricing:
     """One operation's document and variables, with a memo per selection.
@@ -142,6 +155,8 @@ class _Pricing:
     fragments: Mapping[str, FragmentDefinitionNode]
     variables: Mapping[str, Any]
     memo: dict[tuple[int, str, int], int] = field(default_factory=dict)
+    collected: dict[tuple[int, str], list[FieldNode]] = field(default_factory=dict)
+    plans: dict[tuple[int, str], Plan] = field(default_factory=dict)
 
     # Requested cost --------------------------------------------------------
 
@@ -200,31 +215,66 @@ class _Pricing:
         if not isinstance(data, Mapping):
             return 0
         total = 0
-        for node in self.fields(selection_set, parent):
-            definition = _definition(parent, node)
-            if definition is None:
+        for key, base, selection, types in self.plan(selection_set, parent):
+            total += base
+            value = data.get(key)
+            if selection is None or value is None:
                 continue
-            if parent is self.schema.mutation_type:
-                total += MUTATION_COST
-            named = get_named_type(definition.type)
-            value = data.get((node.alias or node.name).value)
-            if is_leaf_type(named) or node.selection_set is None or value is None:
+            items = value if isinstance(value, list) else (value,)
+            if len(types) == 1:  # an object type: no max to take
+                object_type, own = types[0]
+                present = [item for item in items if item is not None]
+                total += own * len(present)
+                if self.plan(selection, object_type):  # else only scalars below
+                    count = self.returned_cost
+                    total += sum(count(selection, object_type, i) for i in present)
                 continue
-            items = value if isinstance(value, list) else [value]
             for item in items:
-                total += max(
-                    self.returned_object_cost(node.selection_set, possible, item)
-                    for possible in self.possible_types(named)
-                )
+                if item is not None:
+                    total += max(
+                        own + self.returned_cost(selection, object_type, item)
+                        for object_type, own in types
+                    )
         return total
 
-    def returned_object_cost(
-        self, selection_set: SelectionSetNode, object_type: GraphQLObjectType, data: Any
-    ) -> int:
-        if data is None:
-            return 0
-        own = CONNECTION_COST if is_connection(object_type) else OBJECT_COST
-        return own + self.returned_cost(selection_set, object_type, data)
+    def plan(self, selection_set: SelectionSetNode, parent: GraphQLObjectType) -> Plan:
+        """What counting a returned `parent` object reads, worked out once.
+
+        Per field: its response key, its fixed cost (a root mutation's), and
+        for object fields the selection under it with each possible type and
+        what one object of it costs.
+        """
+        key = (id(selection_set), parent.name)
+        found = self.plans.get(key)
+        if found is None:
+            steps = []
+            for node in self.fields(selection_set, parent):
+                definition = _definition(parent, node)
+                if definition is None:
+                    continue
+                base = MUTATION_COST if parent is self.schema.mutation_type else 0
+                named = get_named_type(definition.type)
+                leaf = is_leaf_type(named) or node.selection_set is None
+                if leaf and not base:
+                    continue  # scalars count nothing: skip them in every item
+                types = (
+                    ()
+                    if leaf
+                    else tuple(
+                        (t, CONNECTION_COST if is_connection(t) else OBJECT_COST)
+                        for t in self.possible_types(named)
+                    )
+                )
+                steps.append(
+                    (
+                        (node.alias or node.name).value,
+                        base,
+                        None if leaf else node.selection_set,
+                        types,
+                    )
+                )
+            found = self.plans[key] = tuple(steps)
+        return found
 
     # The document --------------------------------------------------------------
 
@@ -238,9 +288,15 @@ class _Pricing:
     def fields(
         self, selection_set: SelectionSetNode, parent: GraphQLObjectType
     ) -> list[FieldNode]:
-        """The field nodes that apply to `parent`, through fragments and directives."""
-        found: list[FieldNode] = []
-        self._collect(selection_set, parent, found, set())
+        """The field nodes that apply to `parent`, through fragments and directives.
+
+        Memoized: counting what was returned asks again for every item.
+        """
+        key = (id(selection_set), parent.name)
+        found = self.collected.get(key)
+        if found is None:
+            found = self.collected[key] = []
+            self._collect(selection_set, parent, found, set())
         return found
 
     def _collect(

@@ -153,10 +153,14 @@ class QueryCost(SchemaExtension):
             return
         self.cost = cost_extension(requested, requested, level)
         yield
-        await self._settle(priced, caller, requested)
+        await self._settle(priced, caller, requested, level)
 
     async def _settle(
-        self, priced: PricedOperation, caller: Caller, requested: int
+        self,
+        priced: PricedOperation,
+        caller: Caller,
+        requested: int,
+        level: ratelimit.Level,
     ) -> None:
         """Charge what was returned: refund the rest, or take what lists exceeded."""
         result = self.execution_context.result
@@ -169,8 +173,6 @@ class QueryCost(SchemaExtension):
         elif actual > requested:
             # A list past its stated bound (cost.LIST_BOUNDS): charged, never cut.
             level = await ratelimit.atake(caller.bucket, caller.key, actual - requested)
-        else:
-            level = await ratelimit.apeek(caller.bucket, caller.key)
         self.cost = cost_extension(requested, actual, level)
 
     def get_results(self) -> dict[str, Any]:
