@@ -281,7 +281,7 @@ class _Pricing:
     def possible_types(self, named: Any) -> list[GraphQLObjectType]:
         if is_abstract_type(named):
             assert isinstance(named, GraphQLAbstractType)
-            return list(self.schema.get_possible_types(named)) or []
+            return list(self.schema.get_possible_types(named))
         assert isinstance(named, GraphQLObjectType)
         return [named]
 
