@@ -17,6 +17,7 @@ from strawberry.schema.config import StrawberryConfig
 from schema.accounts.mutations import AccountMutation
 from schema.accounts.queries import AccountQuery
 from schema.catalog.queries import CatalogQuery
+from schema.core.cost_limits import query_cost
 from schema.core.execution import FastLeafExecutionContext
 from schema.core.input_checks import InputChecks
 from schema.core.limits import (
@@ -63,6 +64,9 @@ EXTENSIONS: list[Callable[[], SchemaExtension]] = [
     InputChecks,  # after ValidationCache: it walks only valid documents
     DocumentLimits,
     IntrospectionSwitch,
+    # Prices the valid document and charges the caller before execution;
+    # its refusals are request errors that ErrorPolicy leaves as they are.
+    query_cost,
     ErrorPolicy,
     # Last, so its end-of-execution check sees errors before ErrorPolicy
     # masks them: a database outage becomes one SERVICE_UNAVAILABLE (503).

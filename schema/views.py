@@ -45,6 +45,7 @@ from apps.core.request_context import current_request_id
 from schema.api import schema as api_schema
 from schema.context import Context
 from schema.core import trusted_documents
+from schema.core.error_codes import THROTTLED
 from schema.http.availability import (
     RETRY_AFTER_SECONDS,
     SERVICE_UNAVAILABLE,
@@ -313,6 +314,10 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
                 response[name] = value
         if sub_response.status_code:
             response.status_code = sub_response.status_code
+        if (wait := _throttled_for(response_data)) is not None:
+            # The whole request was refused before it ran (query cost bucket).
+            response.status_code = 429
+            response["Retry-After"] = str(wait)
         for name, morsel in sub_response.cookies.items():
             response.cookies[name] = morsel
         return response
@@ -356,6 +361,17 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
         for name, value in headers.items():
             response[name] = value
         return response
+
+
+def _throttled_for(response_data: Mapping[str, Any]) -> int | None:
+    """The seconds to wait when the request was refused as THROTTLED, else None."""
+    if "data" in response_data:
+        return None  # a field's THROTTLED (tokenCreate) is a GraphQL result: 200
+    for error in response_data.get("errors") or ():
+        extensions = error.get("extensions", {}) if isinstance(error, dict) else {}
+        if extensions.get("code") == THROTTLED:
+            return int(extensions.get("retryAfter") or 1)
+    return None
 
 
 def _codes(response_data: Mapping[str, Any]) -> set[object]:

@@ -18,3 +18,30 @@ GRAPHQL_DEFAULT_PAGE_SIZE = 20
 GRAPHQL_TRUSTED_DOCUMENTS = env.graphql_trusted_documents()
 GRAPHQL_TRUSTED_DOCUMENTS_MANIFEST = env.graphql_trusted_documents_manifest()
 GRAPHQL_TRUSTED_DOCUMENTS_EXEMPT_STAFF = env.graphql_trusted_documents_exempt_staff()
+
+# --- Query cost (schema/core/cost.py, docs/graphql.md "Query cost") ---------
+# Each number can be raised from the environment under its own name.
+# The most one operation may cost, in points: an upper bound on the objects it
+# returns. 5,000 lets a products page with variants, prices and stock through
+# (2 + 20 x (3 + 50 x 3) = 3,062 priced, about 330 returned on the demo) and
+# refuses nested pages that multiply (issue 10's query: about 2 million).
+GRAPHQL_MAX_QUERY_COST = env.env.int("GRAPHQL_MAX_QUERY_COST", default=5_000)
+GRAPHQL_MAX_QUERY_COST_STAFF = env.env.int(
+    "GRAPHQL_MAX_QUERY_COST_STAFF", default=20_000
+)
+# The cost bucket per client (access token, else address): two maximal
+# queries in a burst, refilled at 250 points a second, about one products
+# page a second once refunds are made. Shopify: 1,000 points, 50 a second.
+# A query is charged its requested cost and refunded what it did not return.
+GRAPHQL_COST_BUCKET_CAPACITY = env.env.int(
+    "GRAPHQL_COST_BUCKET_CAPACITY", default=10_000
+)
+GRAPHQL_COST_BUCKET_RESTORE_RATE = env.env.float(
+    "GRAPHQL_COST_BUCKET_RESTORE_RATE", default=250.0
+)
+GRAPHQL_COST_BUCKET_CAPACITY_STAFF = env.env.int(
+    "GRAPHQL_COST_BUCKET_CAPACITY_STAFF", default=40_000
+)
+GRAPHQL_COST_BUCKET_RESTORE_RATE_STAFF = env.env.float(
+    "GRAPHQL_COST_BUCKET_RESTORE_RATE_STAFF", default=1_000.0
+)

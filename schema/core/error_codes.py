@@ -90,3 +90,10 @@ def error_code_enum[E: Enum](
         )
 
     return build
+
+
+# Top-level codes of a whole request refused before it runs (the
+# `extensions.code` of an error without a path; docs/graphql.md, "Errors").
+# THROTTLED is also AccountErrorCode.THROTTLED in payloads: one word, one meaning.
+QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
+THROTTLED = "THROTTLED"

@@ -18,7 +18,7 @@ from django.test import Client
 from apps.catalog import models
 from schema.http.strict_json import MAX_JSON_DEPTH
 from tests.factories.catalog import ProductFactory
-from tests.support.graphql import GRAPHQL_URL, error_codes
+from tests.support.graphql import GRAPHQL_URL, error_codes, without_cost
 
 JSON = "application/json"
 UNSTORABLE_TEXT = "Text may not contain NUL (U+0000) or surrogates (U+D800 to U+DFFF)."
@@ -100,7 +100,7 @@ def test_escaped_surrogate_pair_is_an_ordinary_character(gql_client):
     response = post_raw(gql_client, body)
 
     assert response.status_code == 200
-    assert response.json() == {"data": {"products": {"totalCount": 1}}}
+    assert without_cost(response.json()) == {"data": {"products": {"totalCount": 1}}}
 
 
 @pytest.mark.parametrize(
@@ -201,7 +201,7 @@ def test_json_nested_up_to_the_depth_cap_is_accepted(gql_client):
     response = post_raw(gql_client, body)
 
     assert response.status_code == 200
-    assert response.json() == {"data": {"__typename": "Query"}}
+    assert without_cost(response.json()) == {"data": {"__typename": "Query"}}
 
 
 # Variables that reach the database ---------------------------------------------

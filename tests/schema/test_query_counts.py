@@ -48,6 +48,15 @@ COUNTED_FIELDS = {
     "OrderFulfilPayload.errors",  # test_order_fulfil_errors_cost_fixed_queries
 }
 
+
+@pytest.fixture(autouse=True)
+def _no_cost_limits(settings):
+    """SQL counts at the largest pages; query cost is test_query_cost*.py's subject."""
+    settings.GRAPHQL_MAX_QUERY_COST = settings.GRAPHQL_MAX_QUERY_COST_STAFF = 10**9
+    settings.GRAPHQL_COST_BUCKET_CAPACITY = 10**9
+    settings.GRAPHQL_COST_BUCKET_CAPACITY_STAFF = 10**9
+
+
 PRODUCTS = """
 query ($first: Int!) {
   products(first: $first) {

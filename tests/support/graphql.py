@@ -116,3 +116,18 @@ def gid(type_name: str, pk: int) -> str:
 def token(user: Any) -> str:
     """Return a fresh access token for `user`, made by the real sign-in service."""
     return signed_in(user).access_token
+
+
+def without_cost(body: dict[str, Any]) -> dict[str, Any]:
+    """Return a response body without `extensions.cost`, for whole-body checks.
+
+    Every executed operation reports its cost (docs/graphql.md, "Query
+    cost"); tests of other behaviour compare the rest of the body.
+    """
+    extensions = {
+        name: value
+        for name, value in (body.get("extensions") or {}).items()
+        if name != "cost"
+    }
+    rest = {name: value for name, value in body.items() if name != "extensions"}
+    return {**rest, "extensions": extensions} if extensions else rest
