@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import multiprocessing
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 
@@ -86,33 +88,36 @@ async def test_the_async_take_shares_the_bucket_with_the_sync_one(store: str) ->
     )
 
 
-def _take_once(
-    url: str, start: multiprocessing.synchronize.Event, out: multiprocessing.Queue[bool]
-) -> None:
-    with override_settings(REDIS_URL=url):
-        start.wait()
-        out.put(ratelimit.take(FIVE, "shared").allowed)
+# Run in a separate interpreter: waits for a shared start time, takes one unit.
+_TAKE_ONCE = """
+import sys, time
+import django
+django.setup()
+from apps.core import ratelimit
+from apps.core.ratelimit import Bucket
+time.sleep(max(0.0, float(sys.argv[1]) - time.time()))
+print(ratelimit.take(Bucket("test-five", 5, 0.001), "shared").allowed)
+"""
 
 
 @pytest.mark.redis
 def test_ten_processes_racing_for_five_units_get_exactly_five() -> None:
     from django.conf import settings
 
-    context = multiprocessing.get_context("fork")
-    start = context.Event()
-    out: multiprocessing.Queue[bool] = context.Queue()
-    workers = [
-        context.Process(target=_take_once, args=(settings.REDIS_URL, start, out))
+    start_at = time.time() + 5  # most interpreters are up and waiting by then
+    env = {**os.environ, "REDIS_URL": str(settings.REDIS_URL)}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", _TAKE_ONCE, str(start_at)],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(10)
     ]
-    for worker in workers:
-        worker.start()
-    start.set()
-    results = [out.get(timeout=20) for _ in workers]
-    for worker in workers:
-        worker.join(timeout=20)
+    results = [process.communicate(timeout=60)[0].strip() for process in processes]
 
-    assert results.count(True) == 5
+    assert sorted(results) == ["False"] * 5 + ["True"] * 5
 
 
 def test_a_stopped_redis_degrades_to_this_process_and_says_so(
