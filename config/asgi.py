@@ -1,4 +1,4 @@
-"""ASGI entry point: Django behind a streaming request-body cap."""
+"""ASGI entry point: Django behind a streaming request-body cap and deadline."""
 
 import os
 
@@ -8,6 +8,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 django_application = get_asgi_application()
 
-from config.body_limit import BodySizeLimit  # noqa: E402
+from config.body_limit import BodyLimits  # noqa: E402
 
-application = BodySizeLimit(django_application)  # type: ignore[arg-type]
+application = BodyLimits(django_application)  # type: ignore[arg-type]
