@@ -205,3 +205,18 @@ def test_another_connection_failure_keeps_libpqs_reason():
         'connection failed: connection to server at "db", port 5432 failed: '
         "Connection refused Is the server running on that host?"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "reader"),
+    [
+        ("REQUEST_BODY_TIMEOUT", env.request_body_timeout),
+        ("REQUEST_BODY_MIN_RATE", env.request_body_min_rate),
+        ("REQUEST_BODY_TIMEOUT_MAX", env.request_body_timeout_max),
+    ],
+)
+def test_a_request_body_deadline_of_zero_is_refused(monkeypatch, name, reader):
+    monkeypatch.setenv(name, "0")
+
+    with pytest.raises(ImproperlyConfigured, match=name):
+        reader()
