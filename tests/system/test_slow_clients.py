@@ -176,3 +176,35 @@ def test_http2_prior_knowledge_is_refused(server):
     answer = exchange(server, b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
 
     assert answer == b""  # closed: no HTTP/2 SETTINGS frame, no HTTP/1 answer
+
+
+@pytest.fixture(scope="module")
+def three_slot_server(django_db_setup: None) -> Iterator[LiveServer]:
+    env = {"WEB_MAX_CONNECTIONS": "3", "WEB_HEADER_TIMEOUT": "3"}
+    with live_server(env=env) as running, running.log_on_failure():
+        yield running
+
+
+async def test_connections_past_the_cap_wait_until_a_slot_frees(three_slot_server):
+    server = three_slot_server
+    until = time.monotonic() + 3 + SLACK
+    holders = asyncio.gather(
+        *(
+            trickle_headers(server.host, server.port, every=1, until=until)
+            for _ in range(3)
+        )
+    )
+    await asyncio.sleep(0.5)  # the three hold every slot, for 3 s from their first byte
+    # The kernel accepts the fourth connection; Granian does not serve it yet.
+    reader, writer = await asyncio.open_connection(server.host, server.port)
+    writer.write(get(server, "/health/live"))
+    answer = asyncio.ensure_future(reader.read())
+
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(asyncio.shield(answer), 1.0)
+    served = await asyncio.wait_for(answer, 3 + SLACK)
+    writer.close()
+    outcomes = await holders
+
+    assert served.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert [o.lifetime is not None for o in outcomes] == [True] * 3
