@@ -132,6 +132,19 @@ async def test_trickled_headers_are_cut_off_within_the_header_timeout(server):
     assert outcome.answer == b""  # Granian closes without an answer
 
 
+async def test_silent_connection_is_closed_after_the_header_timeout(server):
+    # Under Granian's default `--http auto` such a socket stays open for good.
+    reader, writer = await asyncio.open_connection(server.host, server.port)
+    opened = time.monotonic()
+
+    rest = await asyncio.wait_for(reader.read(), HEADER_TIMEOUT + SLACK)
+    silent = time.monotonic() - opened
+    writer.close()
+
+    assert rest == b""
+    assert HEADER_TIMEOUT - 1 <= silent < HEADER_TIMEOUT + SLACK
+
+
 async def test_idle_keep_alive_connection_is_closed_after_the_header_timeout(server):
     reader, writer = await asyncio.open_connection(server.host, server.port)
     writer.write(get(server, "/health/live", close=False))
@@ -194,7 +207,7 @@ async def test_connections_past_the_cap_wait_until_a_slot_frees(three_slot_serve
             for _ in range(3)
         )
     )
-    await asyncio.sleep(0.5)  # the three hold every slot, for 3 s from their first byte
+    await asyncio.sleep(0.5)  # the three hold every slot, for 3 s from accept
     # The kernel accepts the fourth connection; Granian does not serve it yet.
     reader, writer = await asyncio.open_connection(server.host, server.port)
     writer.write(get(server, "/health/live"))
