@@ -101,7 +101,7 @@ async def _trickle(
             if not chunk:  # the server closed the connection
                 closed_at = time.monotonic()
                 break
-    except (ConnectionResetError, BrokenPipeError):
+    except ConnectionError:  # reset, or a broken pipe while dripping
         closed_at = time.monotonic()
     finally:
         writer.close()
@@ -132,14 +132,19 @@ async def probe_live(
         latency: float | None = None
         try:
             async with asyncio.timeout(patience):
-                reader, writer = await asyncio.open_connection(host, port)
-                writer.write(request.encode())
-                answer = await reader.read()
-                writer.close()
-            if _status(answer) == 200:
-                latency = time.monotonic() - started
+                if await _get(host, port, request.encode()) == 200:
+                    latency = time.monotonic() - started
         except (OSError, TimeoutError):
             pass
         probes.append(Probe(at=started, latency=latency))
         await asyncio.sleep(max(0.0, started + every - time.monotonic()))
     return probes
+
+
+async def _get(host: str, port: int, request: bytes) -> int | None:
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        writer.write(request)
+        return _status(await reader.read())
+    finally:
+        writer.close()
