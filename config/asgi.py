@@ -1,4 +1,4 @@
-"""ASGI entry point: Django behind a streaming request-body cap."""
+"""ASGI entry point: Django behind a streaming request-body cap and deadline."""
 
 import os
 
@@ -17,6 +17,6 @@ _failed = [m for m in checks.run_checks(tags=["graphql"]) if m.is_serious()]
 if _failed:
     raise SystemCheckError("\n".join(map(str, _failed)))
 
-from config.body_limit import BodySizeLimit  # noqa: E402
+from config.body_limit import BodyLimits  # noqa: E402
 
-application = BodySizeLimit(django_application)  # type: ignore[arg-type]
+application = BodyLimits(django_application)  # type: ignore[arg-type]

@@ -327,3 +327,33 @@ def account_require_verified_email() -> bool:
     (orderCreate); when off, unverified accounts may, under a stricter cap.
     """
     return bool(env.bool("ACCOUNT_REQUIRE_VERIFIED_EMAIL", default=True))
+
+
+def request_body_timeout() -> float:
+    """Return seconds a request body may take before the min-rate grace (10).
+
+    config/body_limit.py answers 408 to a body still arriving after this plus
+    one second per REQUEST_BODY_MIN_RATE bytes received, at most
+    REQUEST_BODY_TIMEOUT_MAX: slow-but-steady uploads finish, trickles do not.
+    """
+    seconds: float = env.float("REQUEST_BODY_TIMEOUT", default=10.0)
+    return _positive("REQUEST_BODY_TIMEOUT", seconds)
+
+
+def request_body_min_rate() -> int:
+    """Return the bytes per second that earn a body one more second (500)."""
+    rate: int = env.int("REQUEST_BODY_MIN_RATE", default=500)
+    return int(_positive("REQUEST_BODY_MIN_RATE", rate))
+
+
+def request_body_timeout_max() -> float:
+    """Return the most seconds any request body may take to arrive (60)."""
+    seconds: float = env.float("REQUEST_BODY_TIMEOUT_MAX", default=60.0)
+    return _positive("REQUEST_BODY_TIMEOUT_MAX", seconds)
+
+
+def _positive(name: str, value: float) -> float:
+    if value <= 0:
+        msg = f"{name} must be greater than 0."
+        raise ImproperlyConfigured(msg)
+    return value

@@ -101,6 +101,10 @@ NODE_MODULES_DIR = BASE_DIR / "node_modules"
 
 REDIS_URL = env.redis_url()
 MAX_REQUEST_BODY_BYTES = env.max_request_body_bytes()
+# How long a request body may take to arrive (config/body_limit.py, 408).
+REQUEST_BODY_TIMEOUT = env.request_body_timeout()
+REQUEST_BODY_MIN_RATE = env.request_body_min_rate()
+REQUEST_BODY_TIMEOUT_MAX = env.request_body_timeout_max()
 
 from config.settings.auth import *  # noqa: E402, F403
 from config.settings.email import *  # noqa: E402, F403

@@ -1,4 +1,5 @@
-"""Hostile bodies against the real server: the streaming cap, deep nesting.
+"""Hostile bodies against the real server: the streaming cap, the read
+deadline, deep nesting.
 
 The cap is config/body_limit.py, in front of Django. The cap tests use raw
 sockets, because an HTTP client would neither send a Content-Length it does
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import select
 import socket
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -153,3 +155,82 @@ def test_deeply_nested_body_under_the_cap_gets_400_and_the_server_lives_on(serve
         ]
     }
     assert httpx.get(f"{server.url}/health/live", timeout=5).status_code == 200
+
+
+# The body deadline, with numbers small enough to test in seconds: 2 s, plus
+# 1 s per 500 bytes received, at most 6 s (the defaults are 10, 500, 60).
+QUICK_DEADLINE = {
+    "REQUEST_BODY_TIMEOUT": "2",
+    "REQUEST_BODY_MIN_RATE": "500",
+    "REQUEST_BODY_TIMEOUT_MAX": "6",
+}
+SLACK = 4.0  # scheduling on a loaded CI machine, not a speed claim
+
+
+@pytest.fixture(scope="module")
+def quick_server(django_db_setup: None) -> Iterator[LiveServer]:
+    with live_server(env=QUICK_DEADLINE) as running, running.log_on_failure():
+        yield running
+
+
+def typename_body(size: int) -> bytes:
+    """Return a valid GraphQL request padded to exactly `size` bytes."""
+    envelope = json.dumps({"query": "{ __typename }", "extensions": {"pad": ""}})
+    padding = " " * (size - len(envelope))
+    return json.dumps(
+        {"query": "{ __typename }", "extensions": {"pad": padding}}
+    ).encode()
+
+
+def send_steadily(
+    server: LiveServer, body: bytes, *, bytes_per_second: int
+) -> tuple[int, bytes, float]:
+    """Upload `body` at a steady rate; return status, answer body, seconds taken."""
+    step = bytes_per_second // 10
+    started = time.monotonic()
+    with socket.create_connection((server.host, server.port), timeout=30) as sock:
+        sock.sendall(
+            request_head(server, f"Content-Length: {len(body)}", "Connection: close")
+        )
+        try:
+            for offset in range(0, len(body), step):
+                if select.select([sock], [], [], 0)[0]:
+                    break  # answered before the body was done
+                sock.sendall(body[offset : offset + step])
+                time.sleep(0.1)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # it answered and closed while this side sent
+        status, _, answer = read_response(sock)
+    return status, answer, time.monotonic() - started
+
+
+def test_slow_but_steady_body_past_the_base_timeout_is_served(quick_server):
+    # 4,000 bytes at 1,000 bytes/s: 4 s, twice the 2 s base, never behind.
+    status, answer, took = send_steadily(
+        quick_server, typename_body(4000), bytes_per_second=1000
+    )
+
+    assert took > 2
+    assert status == 200
+    assert json.loads(answer) == {"data": {"__typename": "Query"}}
+
+
+def test_steady_body_past_the_ceiling_gets_408_at_the_ceiling(quick_server):
+    # 12,000 bytes at 1,000 bytes/s would take 12 s; the ceiling is 6 s.
+    status, answer, took = send_steadily(
+        quick_server, typename_body(12_000), bytes_per_second=1000
+    )
+
+    assert status == 408
+    assert 6 <= took < 6 + SLACK
+    assert json.loads(answer) == {
+        "errors": [
+            {
+                "message": (
+                    "Request body not received in time: 2 s, plus 1 s per 500 "
+                    "bytes received, at most 6 s."
+                ),
+                "extensions": {"code": "REQUEST_TIMEOUT"},
+            }
+        ]
+    }

@@ -218,3 +218,18 @@ def test_verified_email_requirement_can_be_switched_off(monkeypatch, value):
     monkeypatch.setenv("ACCOUNT_REQUIRE_VERIFIED_EMAIL", value)
 
     assert env.account_require_verified_email() is False
+
+
+@pytest.mark.parametrize(
+    ("name", "reader"),
+    [
+        ("REQUEST_BODY_TIMEOUT", env.request_body_timeout),
+        ("REQUEST_BODY_MIN_RATE", env.request_body_min_rate),
+        ("REQUEST_BODY_TIMEOUT_MAX", env.request_body_timeout_max),
+    ],
+)
+def test_a_request_body_deadline_of_zero_is_refused(monkeypatch, name, reader):
+    monkeypatch.setenv(name, "0")
+
+    with pytest.raises(ImproperlyConfigured, match=name):
+        reader()
