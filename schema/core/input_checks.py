@@ -1,4 +1,4 @@
-"""One rule at the GraphQL boundary for every string an operation passes.
+"""One rule at the GraphQL boundary for every string and list an operation passes.
 
 Each String or ID argument and input field, inline or through a variable, in
 nested inputs and lists alike, is checked after validation and before
@@ -9,7 +9,8 @@ declared with `bounded_field`/`bounded_argument` (usually a model column's
 max_length, which also writes it into the description), or
 FREE_TEXT_MAX_LENGTH for a string that declares none. A breach is a
 BAD_USER_INPUT request error naming the argument path in `extensions.field`,
-never the value.
+never the value. A list may hold at most LIST_MAX_ITEMS items, whatever its
+own rules say below that (an order's 50 lines are the service's rule).
 
 graphql-core validation rules see the document but not the variables, and
 the validation cache would keep their verdict across requests, so this runs
@@ -59,11 +60,17 @@ from schema.core.errors import InputErrorCode
 # Any string without a declared limit: search text, tokens, cursors, IDs.
 # Far above every real value, far below the 1 MiB request body cap.
 FREE_TEXT_MAX_LENGTH = 1000
+# Any list argument or input field: twice an order's 50 lines, as many as
+# `nodes(ids:)` takes. A longer list is refused here, before GraphQL coerces
+# and Strawberry converts each item (15,000 order lines took 0.8 s of CPU
+# to convert before the resolver could refuse them as TOO_MANY_LINES).
+LIST_MAX_ITEMS = 100
 
 _MAX_LENGTH = "max_length"  # key in a Strawberry field's or argument's metadata
 
 __all__ = [
     "FREE_TEXT_MAX_LENGTH",
+    "LIST_MAX_ITEMS",
     "InputChecks",
     "bounded_argument",
     "bounded_field",
@@ -175,6 +182,9 @@ class _Walk:
                 self.literal(type_, default, path, limit)
         elif isinstance(type_, GraphQLList):
             items = node.values if isinstance(node, ListValueNode) else (node,)
+            if len(items) > LIST_MAX_ITEMS:
+                self.too_many(path, node)
+                return
             for index, item in enumerate(items):
                 position = (*path, index) if isinstance(node, ListValueNode) else path
                 self.literal(type_.of_type, item, position, limit)
@@ -204,7 +214,9 @@ class _Walk:
         if isinstance(type_, GraphQLNonNull):
             type_ = type_.of_type
         if isinstance(type_, GraphQLList):
-            if isinstance(value, list):
+            if isinstance(value, list) and len(value) > LIST_MAX_ITEMS:
+                self.too_many(path, node)
+            elif isinstance(value, list):
                 for index, item in enumerate(value):
                     self.value(type_.of_type, item, (*path, index), limit, node)
             else:  # input coercion accepts one item for a list
@@ -223,6 +235,21 @@ class _Walk:
         elif isinstance(value, str):
             self.text(value, path, limit, node)
 
+    def too_many(self, path: tuple[str | int, ...], node: Node) -> None:
+        self.refuse(path, f"At most {LIST_MAX_ITEMS} items.", node)
+
+    def refuse(self, path: tuple[str | int, ...], message: str, node: Node) -> None:
+        self.errors.append(
+            GraphQLError(
+                f"{_dotted(path)}: {message}",
+                node,
+                extensions={
+                    "code": str(InputErrorCode.BAD_USER_INPUT),
+                    "field": _dotted(path),
+                },
+            )
+        )
+
     def text(
         self, value: str, path: tuple[str | int, ...], limit: int, node: Node
     ) -> None:
@@ -234,16 +261,7 @@ class _Walk:
         if message is None and len(value) > limit:
             message = f"At most {limit} characters."
         if message is not None:
-            self.errors.append(
-                GraphQLError(
-                    f"{_dotted(path)}: {message}",
-                    node,
-                    extensions={
-                        "code": str(InputErrorCode.BAD_USER_INPUT),
-                        "field": _dotted(path),
-                    },
-                )
-            )
+            self.refuse(path, message, node)
 
 
 def operation_input_errors(

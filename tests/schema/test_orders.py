@@ -495,13 +495,11 @@ def test_a_throttled_order_create_says_when_to_retry(gql_client, settings):
     assert models.Order.objects.count() == 1
 
 
-def test_fifteen_thousand_lines_are_one_error_without_reading_the_catalog(
-    gql_client,
-):
+def test_lines_past_the_cap_are_one_error_without_reading_the_catalog(gql_client):
     bearer = token(UserFactory.create())
     variables = create_input()
     line = {"variantId": gid("ProductVariant", 1), "quantity": 1}
-    variables["lines"] = [line] * 15_000
+    variables["lines"] = [line] * 100
 
     with CaptureQueriesContext(connection) as captured:
         response = request(gql_client, CREATE, {"input": variables}, bearer=bearer)
@@ -510,10 +508,24 @@ def test_fifteen_thousand_lines_are_one_error_without_reading_the_catalog(
         {
             "field": "lines",
             "code": "TOO_MANY_LINES",
-            "message": "An order may have at most 50 lines; this one has 15000.",
+            "message": "An order may have at most 50 lines; this one has 100.",
         }
     ]
     assert len(response.content) < 1_000
     tables = " ".join(query["sql"] for query in captured.captured_queries)
     assert "catalog_" not in tables
     assert "orders_" not in tables
+
+
+def test_fifteen_thousand_lines_are_one_input_error_before_any_sql(gql_client):
+    bearer = token(UserFactory.create())
+    variables = create_input()
+    line = {"variantId": gid("ProductVariant", 1), "quantity": 1}
+    variables["lines"] = [line] * 15_000
+
+    with CaptureQueriesContext(connection) as captured:
+        body = post(gql_client, CREATE, {"input": variables}, bearer=bearer)
+
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert body["errors"][0]["extensions"]["field"] == "input.lines"
+    assert captured.captured_queries == []
