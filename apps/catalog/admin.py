@@ -194,7 +194,12 @@ class VariantInline(admin.TabularInline[models.ProductVariant, models.Product]):
     )
     readonly_fields = ("reserved", "available")
     extra = 0
+    max_num = models.MAX_VARIANTS_PER_PRODUCT
     show_change_link = True
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        # max_num alone only hides the "add" link; this makes it a rule.
+        return super().get_formset(request, obj, validate_max=True, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[models.ProductVariant]:
         return super().get_queryset(request).select_related("stock")

@@ -2,12 +2,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
 from apps.core.models import TimeStamped
 from apps.core.money import CURRENCY_CHOICES, MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
+
+# Lists the API serves whole, without pagination: their bounds are what the
+# query cost prices them at (schema/core/cost.py), so the catalog holds them.
+MAX_VARIANTS_PER_PRODUCT = 50
+MAX_SUBCATEGORIES = 50
 
 
 class Category(models.Model):
@@ -26,6 +32,13 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Refuse a subcategory past MAX_SUBCATEGORIES under one parent."""
+        siblings = Category.objects.filter(parent=self.parent_id).exclude(pk=self.pk)
+        if self.parent_id is not None and siblings.count() >= MAX_SUBCATEGORIES:
+            msg = f"A category may have at most {MAX_SUBCATEGORIES} subcategories."
+            raise ValidationError({"parent": msg})
 
 
 class Product(TimeStamped):
@@ -114,6 +127,17 @@ class ProductVariant(models.Model):
 
     def __str__(self) -> str:
         return self.sku
+
+    def clean(self) -> None:
+        """Refuse a variant past MAX_VARIANTS_PER_PRODUCT on one product."""
+        if self.product_id is None:
+            return
+        others = ProductVariant.objects.filter(product=self.product_id).exclude(
+            pk=self.pk
+        )
+        if others.count() >= MAX_VARIANTS_PER_PRODUCT:
+            msg = f"A product may have at most {MAX_VARIANTS_PER_PRODUCT} variants."
+            raise ValidationError(msg)
 
 
 class Stock(models.Model):

@@ -53,6 +53,8 @@ from graphql import (
     parse,
 )
 
+from apps.catalog.models import MAX_SUBCATEGORIES, MAX_VARIANTS_PER_PRODUCT
+
 # What a root mutation field adds, for the writes and locks behind it.
 MUTATION_COST = 10
 # What a connection object adds: itself and its pageInfo.
@@ -63,11 +65,12 @@ OBJECT_COST = 1
 # domain holds (say how) or a generous ceiling on what a shop holds; the
 # response is never cut to it: `actual_cost` charges what was returned.
 LIST_BOUNDS: Mapping[str, int] = {
-    # Sizes x colours of one product; the demo has 3 to 6 (Shopify allowed
-    # 100 for years).
-    "Product.variants": 50,
-    # Direct subcategories of one category; the demo tree has at most 8.
-    "Category.children": 50,
+    # Sizes x colours of one product, held by the catalog (model clean and
+    # the admin's inline); the demo has 3 to 6.
+    "Product.variants": MAX_VARIANTS_PER_PRODUCT,
+    # Direct subcategories of one category, held by the catalog; the demo
+    # tree has at most 8.
+    "Category.children": MAX_SUBCATEGORIES,
     # orderCreate takes at most 50 lines (issue 10).
     "Order.lines": 50,
     # One row per status change: created, paid, fulfilled or cancelled,

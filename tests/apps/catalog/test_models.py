@@ -3,11 +3,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from apps.catalog import models
-from tests.factories.catalog import ProductFactory, StockFactory, VariantFactory
+from tests.factories.catalog import (
+    CategoryFactory,
+    ProductFactory,
+    StockFactory,
+    VariantFactory,
+)
 
 
 @pytest.mark.django_db
@@ -52,3 +58,33 @@ def test_skus_are_unique_across_the_catalog():
 
 def test_available_is_on_hand_minus_reserved():
     assert models.Stock(quantity_on_hand=7, quantity_reserved=2).available == 5
+
+
+@pytest.mark.django_db
+def test_a_product_takes_no_variant_past_the_bound_the_api_prices():
+    product = ProductFactory.create()
+    VariantFactory.create_batch(models.MAX_VARIANTS_PER_PRODUCT, product=product)
+    extra = models.ProductVariant(product=product, sku="X-1", size="XXL", colour="Teal")
+
+    with pytest.raises(ValidationError, match="at most 50 variants"):
+        extra.full_clean()
+
+
+@pytest.mark.django_db
+def test_a_variant_at_the_bound_can_still_be_edited():
+    product = ProductFactory.create()
+    variants = VariantFactory.create_batch(
+        models.MAX_VARIANTS_PER_PRODUCT, product=product
+    )
+
+    variants[0].full_clean()
+
+
+@pytest.mark.django_db
+def test_a_category_takes_no_subcategory_past_the_bound_the_api_prices():
+    parent = CategoryFactory.create()
+    CategoryFactory.create_batch(models.MAX_SUBCATEGORIES, parent=parent)
+    extra = models.Category(name="One more", slug="one-more", parent=parent)
+
+    with pytest.raises(ValidationError, match="at most 50 subcategories"):
+        extra.full_clean()
