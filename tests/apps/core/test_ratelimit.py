@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ from django.test import override_settings
 
 from apps.core import ratelimit
 from apps.core.ratelimit import Bucket
+from tests.support.live_server import ROOT
 from tests.support.redis import private_redis
 
 
@@ -91,8 +91,8 @@ async def test_the_async_take_shares_the_bucket_with_the_sync_one(store: str) ->
 # Run in a separate interpreter: waits for a shared start time, takes one unit.
 _TAKE_ONCE = """
 import sys, time
-import django
-django.setup()
+from django.conf import settings
+settings.configure(REDIS_URL=sys.argv[2], RATE_LIMIT_REDIS_TIMEOUT=2.0)
 from apps.core import ratelimit
 from apps.core.ratelimit import Bucket
 time.sleep(max(0.0, float(sys.argv[1]) - time.time()))
@@ -104,12 +104,11 @@ print(ratelimit.take(Bucket("test-five", 5, 0.001), "shared").allowed)
 def test_ten_processes_racing_for_five_units_get_exactly_five() -> None:
     from django.conf import settings
 
-    start_at = time.time() + 5  # most interpreters are up and waiting by then
-    env = {**os.environ, "REDIS_URL": str(settings.REDIS_URL)}
+    start_at = time.time() + 3  # every interpreter is up and waiting by then
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", _TAKE_ONCE, str(start_at)],
-            env=env,
+            [sys.executable, "-c", _TAKE_ONCE, str(start_at), str(settings.REDIS_URL)],
+            cwd=ROOT,
             stdout=subprocess.PIPE,
             text=True,
         )
