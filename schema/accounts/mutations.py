@@ -119,7 +119,7 @@ class AccountMutation:
         ] = None,
     ) -> AccountRegisterPayload:
         try:
-            user = await sync_to_async(services.account_register)(
+            user = await services.aaccount_register(
                 email=input.email,
                 password=input.password,
                 first_name=input.first_name,
@@ -163,7 +163,7 @@ class AccountMutation:
         password: Annotated[str, strawberry.argument(description="Password.")],
     ) -> TokenCreatePayload:
         try:
-            pair = await sync_to_async(services.token_create)(
+            pair = await services.atoken_create(
                 email=email,
                 password=password,
                 client_address=client_address(info.context.request),

@@ -1,11 +1,17 @@
 """Account writes. Each public function is its own transaction boundary."""
 
 from apps.accounts.services.registration import (
+    aaccount_register,
     account_register,
     account_verify_email,
     verification_email_send,
 )
-from apps.accounts.services.sign_in import sign_in, token_create
+from apps.accounts.services.sign_in import (
+    asign_in,
+    atoken_create,
+    sign_in,
+    token_create,
+)
 from apps.accounts.services.token_families import (
     TokenPair,
     token_refresh,
@@ -15,8 +21,11 @@ from apps.accounts.services.token_families import (
 
 __all__ = [
     "TokenPair",
+    "aaccount_register",
     "account_register",
     "account_verify_email",
+    "asign_in",
+    "atoken_create",
     "sign_in",
     "token_create",
     "token_refresh",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core import mail
@@ -15,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from apps.accounts import selectors, tasks, throttles, tokens
+from apps.accounts import passwords, selectors, tasks, throttles, tokens
 from apps.accounts.errors import AccountError, AccountErrorCode, TokenError
 from apps.accounts.models import SentEmail, User
 from apps.core import idempotency
@@ -59,7 +60,70 @@ def account_register(
         RegistrationThrottledError: THROTTLED, with the wait.
         IdempotencyError: IDEMPOTENCY_KEY_REUSED, INVALID_IDEMPOTENCY_KEY.
     """
-    names = _Names(first=first_name.strip(), last=last_name.strip())
+    pending = _register_prepare(
+        email=email,
+        password=password,
+        names=_Names(first=first_name.strip(), last=last_name.strip()),
+        client_address=client_address,
+        idempotency_key=idempotency_key,
+        now=now,
+    )
+    if isinstance(pending, User):
+        return pending
+    pending.user.password = passwords.password_hash(password)
+    return _register(pending, now=now)
+
+
+async def aaccount_register(
+    *,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    client_address: str | None,
+    idempotency_key: str | None = None,
+    now: datetime | None = None,
+) -> User:
+    """Async `account_register`: no connection is held while the password is hashed."""
+    pending = await sync_to_async(_register_prepare_released)(
+        email=email,
+        password=password,
+        names=_Names(first=first_name.strip(), last=last_name.strip()),
+        client_address=client_address,
+        idempotency_key=idempotency_key,
+        now=now,
+    )
+    if isinstance(pending, User):
+        return pending
+    pending.user.password = await passwords.apassword_hash(password)
+    return await sync_to_async(_register)(pending, now=now)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Names:
+    first: str
+    last: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Pending:
+    """A valid registration, not yet saved, its password not yet hashed."""
+
+    user: User
+    scope: idempotency.IdempotencyScope | None
+    request: dict[str, str]
+
+
+def _register_prepare(
+    *,
+    email: str,
+    password: str,
+    names: _Names,
+    client_address: str | None,
+    idempotency_key: str | None,
+    now: datetime | None,
+) -> User | _Pending:
+    """Return a replayed account, or the checked registration still to save."""
     normalised = selectors.email_normalize(email)
     scope = None
     request: dict[str, str] = {}
@@ -83,22 +147,36 @@ def account_register(
             return User.objects.get(pk=stored["user_id"])
     if client_address is not None:
         throttles.registration_take(address=client_address)
-    # Validation and password hashing (slow by design) stay outside the
-    # transaction, so no connection is held while they run.
     user = _unsaved_user(email=normalised, password=password, names=names, now=now)
-    return _register(user, scope=scope, request=request, now=now)
+    return _Pending(user=user, scope=scope, request=request)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Names:
-    first: str
-    last: str
+def _register_prepare_released(
+    *,
+    email: str,
+    password: str,
+    names: _Names,
+    client_address: str | None,
+    idempotency_key: str | None,
+    now: datetime | None,
+) -> User | _Pending:
+    try:
+        return _register_prepare(
+            email=email,
+            password=password,
+            names=names,
+            client_address=client_address,
+            idempotency_key=idempotency_key,
+            now=now,
+        )
+    finally:
+        passwords.connection_release()
 
 
 def _unsaved_user(
     *, email: str, password: str, names: _Names, now: datetime | None
 ) -> User:
-    """Validate the registration and return the user, password hashed, unsaved."""
+    """Validate the registration; return the user, unsaved, its password unset."""
     try:
         validate_email(email)
     except ValidationError:
@@ -129,20 +207,16 @@ def _unsaved_user(
             " ".join(error.messages),
             field="password",
         ) from None
-    user.set_password(password)
     return user
 
 
 @transaction.atomic
-def _register(
-    user: User,
-    *,
-    scope: idempotency.IdempotencyScope | None,
-    request: dict[str, str],
-    now: datetime | None,
-) -> User:
+def _register(pending: _Pending, *, now: datetime | None) -> User:
     """Claim the key, save the user and queue its verification email, together."""
-    claim = idempotency.idempotency_claim(scope=scope, request=request, now=now)
+    user = pending.user
+    claim = idempotency.idempotency_claim(
+        scope=pending.scope, request=pending.request, now=now
+    )
     if claim.replay is not None:  # an identical request committed meanwhile
         return User.objects.get(pk=claim.replay["user_id"])
     taken = AccountError(
