@@ -4,7 +4,8 @@ A password hash is slow by design (PBKDF2: about a second here). Run while a
 request holds one of the process's few pooled connections, a handful of
 sign-ins starve every other request of the database (issue 11). So each
 hash runs in a small thread pool sized to the cores, and the caller gives
-its connection back to the pool first (docs/decisions/0005).
+its connection back to the pool first
+(docs/decisions/0005-password-hashing-off-the-pool.md).
 """
 
 from __future__ import annotations

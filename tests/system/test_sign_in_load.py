@@ -4,8 +4,9 @@ Issue 11: the password hash (PBKDF2, about a second here) ran while the
 request held one of the process's four pooled connections, so 40 concurrent
 tokenCreates answered 36 times 503, and catalog queries sent meanwhile did
 too. Now each hash runs in a thread pool sized to the cores with no
-connection held (docs/decisions/0005). The server runs the production
-hasher (base settings), one worker, on PostgreSQL and Redis.
+connection held (docs/decisions/0005-password-hashing-off-the-pool.md).
+The server runs the production hasher (base settings), one worker, on
+PostgreSQL and Redis.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Sign-in: the one place passwords are checked, behind the sign-in buckets.
 
 A sign-in runs in three steps so that no database connection is held while
-the password hash runs (docs/decisions/0005): look the user up and take the
-buckets; check the password in the hash pool (apps.accounts.passwords);
-record the outcome. `sign_in` runs them in one thread; `asign_in` runs the
-database steps in threads and awaits the hash.
+the password hash runs: look the user up and take the buckets; check the
+password in the hash pool (apps.accounts.passwords); record the outcome
+(docs/decisions/0005-password-hashing-off-the-pool.md). `sign_in` runs them
+in one thread; `asign_in` runs the database steps in threads and awaits the
+hash.
 """
 
 from __future__ import annotations
