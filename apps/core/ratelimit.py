@@ -21,6 +21,7 @@ refill rate, which `extensions.cost.throttleStatus` must show.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import math
@@ -143,7 +144,7 @@ def reset() -> None:
     url = settings.REDIS_URL
     if not url:
         return
-    with _suppress_redis():
+    with contextlib.suppress(redis.RedisError):
         client = _client_for(url)
         keys = list(client.scan_iter(match=f"{KEY_PREFIX}*", count=1000))
         if keys:
@@ -238,14 +239,6 @@ def _async_script_for(url: str) -> AsyncScript:
         )
         scripts[url] = client.register_script(_LUA)
     return scripts[url]
-
-
-class _suppress_redis:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, *_: object) -> bool:
-        return kind is not None and issubclass(kind, redis.RedisError)
 
 
 class _MemoryBuckets:
