@@ -1,4 +1,4 @@
-"""ASGI entry point: Django behind a streaming request-body cap and deadline."""
+"""ASGI entry point: Django behind a request-body cap and deadline, then a queue."""
 
 import os
 
@@ -17,6 +17,9 @@ _failed = [m for m in checks.run_checks(tags=["graphql"]) if m.is_serious()]
 if _failed:
     raise SystemCheckError("\n".join(map(str, _failed)))
 
+from config.admission import Admission  # noqa: E402
 from config.body_limit import BodyLimits  # noqa: E402
 
-application = BodyLimits(django_application)  # type: ignore[arg-type]
+# The body arrives first (its deadline is the client's), then the request
+# waits for a work slot: a queued request holds no connection, no thread.
+application = BodyLimits(Admission(django_application))  # type: ignore[arg-type]

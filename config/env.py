@@ -340,6 +340,29 @@ def request_body_timeout() -> float:
     return _positive("REQUEST_BODY_TIMEOUT", seconds)
 
 
+def web_max_active_requests() -> int:
+    """Return the requests one web process works on at once (8).
+
+    Later ones wait in line (config/admission.py). About twice the pooled
+    connections: enough to keep the cores and the pool busy, few enough that
+    no request waits long for a connection (docs/decisions/0006).
+    """
+    count: int = env.int("WEB_MAX_ACTIVE_REQUESTS", default=8)
+    return int(_positive("WEB_MAX_ACTIVE_REQUESTS", count))
+
+
+def web_queue_max() -> int:
+    """Return how many requests may wait for a slot per process (1000)."""
+    count: int = env.int("WEB_QUEUE_MAX", default=1000)
+    return int(_positive("WEB_QUEUE_MAX", count))
+
+
+def web_queue_timeout() -> float:
+    """Return seconds a request may wait for a slot before 503 OVERLOADED (30)."""
+    seconds: float = env.float("WEB_QUEUE_TIMEOUT", default=30.0)
+    return _positive("WEB_QUEUE_TIMEOUT", seconds)
+
+
 def request_body_min_rate() -> int:
     """Return the bytes per second that earn a body one more second (500)."""
     rate: int = env.int("REQUEST_BODY_MIN_RATE", default=500)

@@ -11,6 +11,7 @@ from django.db import connection
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from apps.core.admission import work_slots
 from apps.jobs import health as jobs_health
 
 router = Router(tags=["health"])
@@ -29,10 +30,34 @@ class QueueDepth(Schema):
     failed: int
 
 
+class Load(Schema):
+    """This process's work slots (config/admission.py): now, and since it started."""
+
+    active: int
+    waiting: int
+    limit: int
+    queue_max: int
+    admitted: int
+    queued: int
+    refused: int
+
+
 class Health(Schema):
     status: str
     checks: dict[str, Check]
     queues: dict[str, QueueDepth] | None = None
+    load: Load | None = None
+
+
+def _load() -> Load:
+    slots = work_slots()
+    return Load(
+        active=slots.active,
+        waiting=slots.waiting,
+        limit=slots.limit,
+        queue_max=slots.queue_max,
+        **asdict(slots.counts),
+    )
 
 
 def _database_ping() -> None:
@@ -67,7 +92,8 @@ async def live(request: HttpRequest) -> Health:
     description=(
         "503 when PostgreSQL, or Redis where jobs go through Redis, does not "
         "answer. `queues` gives each job queue's unfinished jobs, from the "
-        "database outbox."
+        "database outbox; `load` this process's requests in flight, waiting "
+        "for a slot, and refused as overload since it started."
     ),
 )
 async def ready(request: HttpRequest) -> Status[Health]:
@@ -79,5 +105,10 @@ async def ready(request: HttpRequest) -> Status[Health]:
         depths = await sync_to_async(jobs_health.queue_depths)()
         queues = {name: QueueDepth(**asdict(depth)) for name, depth in depths.items()}
     healthy = all(check.status == "ok" for check in checks.values())
-    body = Health(status="ok" if healthy else "fail", checks=checks, queues=queues)
+    body = Health(
+        status="ok" if healthy else "fail",
+        checks=checks,
+        queues=queues,
+        load=_load(),
+    )
     return Status(200 if healthy else 503, body)

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import connections
 
+from apps.core.admission import paused
+
 
 def _cores() -> int:
     """Return the cores this process may run on (its CPU affinity)."""
@@ -76,7 +78,10 @@ def _run[T](work: Callable[[], T]) -> T:
 
 
 async def _arun[T](work: Callable[[], T]) -> T:
-    return await asyncio.wrap_future(_POOL.submit(work))
+    # The request's work slot is free for others while the hash queues and
+    # runs: it uses neither the event loop nor a pooled connection.
+    async with paused():
+        return await asyncio.wrap_future(_POOL.submit(work))
 
 
 def password_verify(*, password: str, encoded: str | None) -> Verdict:

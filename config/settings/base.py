@@ -105,6 +105,10 @@ MAX_REQUEST_BODY_BYTES = env.max_request_body_bytes()
 REQUEST_BODY_TIMEOUT = env.request_body_timeout()
 REQUEST_BODY_MIN_RATE = env.request_body_min_rate()
 REQUEST_BODY_TIMEOUT_MAX = env.request_body_timeout_max()
+# Admission control per web process (config/admission.py, docs/deploy.md).
+WEB_MAX_ACTIVE_REQUESTS = env.web_max_active_requests()
+WEB_QUEUE_MAX = env.web_queue_max()
+WEB_QUEUE_TIMEOUT = env.web_queue_timeout()
 
 from config.settings.auth import *  # noqa: E402, F403
 from config.settings.email import *  # noqa: E402, F403

@@ -1,10 +1,11 @@
-"""Sign-in load does not starve the catalog: 40 sign-ins beside catalog reads.
+"""Sign-in load does not starve the catalog: 100 sign-ins beside catalog reads.
 
 Issue 11: the password hash (PBKDF2, about a second here) ran while the
 request held one of the process's four pooled connections, so 40 concurrent
 tokenCreates answered 36 times 503, and catalog queries sent meanwhile did
 too. Now each hash runs in a thread pool sized to the cores with no
-connection held (docs/decisions/0005-password-hashing-off-the-pool.md).
+connection held (docs/decisions/0005-password-hashing-off-the-pool.md), and
+gives its work slot back while it waits (docs/decisions/0006).
 The server runs the production hasher (base settings), one worker, on
 PostgreSQL and Redis.
 """
@@ -28,7 +29,9 @@ pytestmark = [
     pytest.mark.redis,
 ]
 
-SIGN_INS = 40
+SIGN_INS = 100
+# Enough accounts that no email passes its own bucket (10 per 15 min).
+USERS = 20
 CATALOG_READS = 20
 
 TOKEN_CREATE = """
@@ -95,12 +98,12 @@ async def _load(url: str, attempts: list[tuple[str, str]]):
     return responses[:SIGN_INS], responses[SIGN_INS:]
 
 
-def test_forty_concurrent_sign_ins_beside_catalog_reads_answer_without_5xx(
+def test_a_hundred_concurrent_sign_ins_beside_catalog_reads_all_answer(
     transactional_db, server
 ):
     # One PBKDF2 hash for every user: the server checks it at full cost.
     encoded = PBKDF2PasswordHasher().encode(PASSWORD, "loadtestsalt")
-    users = [UserFactory.create(password=None) for _ in range(5)]
+    users = [UserFactory.create(password=None) for _ in range(USERS)]
     for user in users:
         user.password = encoded
         user.save(update_fields=["password"])
