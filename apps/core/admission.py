@@ -148,7 +148,10 @@ class WorkSlots:
         else:
             self._waiters.append(future)
             self.counts.queued += 1
-            self._log.note(self)
+            if len(self._waiters) >= self.limit:
+                # A line as long as the work in flight is overload; a request
+                # or two waiting for the next free slot is a busy process.
+                self._log.note(self)
         try:
             async with asyncio.timeout(None if resumed else self.queue_timeout):
                 await future
