@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -38,6 +39,7 @@ import httpx
 import psutil
 
 from bench.run import cpu_seconds, ensure_database, free_port, manage, wait_until_up
+from tests.support.sign_ins import sign_in_mix
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTS = (
@@ -102,19 +104,6 @@ for n in range({USERS}):
     user.save()
 """
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True)
-
-
-def sign_in_attempts(count: int) -> list[tuple[str, str]]:
-    attempts = []
-    for n in range(count):
-        email = f"load{n % USERS}@example.com"
-        if n % 4 == 2:
-            attempts.append((email, "a wrong password"))
-        elif n % 4 == 3:
-            attempts.append((f"nobody{n}@example.com", PASSWORD))
-        else:
-            attempts.append((email, PASSWORD))
-    return attempts
 
 
 Call = Callable[[httpx.AsyncClient], Awaitable[httpx.Response]]
@@ -185,7 +174,7 @@ def summary(
     name: str, results: list[tuple[int, float]], floor_s: float
 ) -> dict[str, Any]:
     latencies = sorted(seconds for _, seconds in results)
-    p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
+    p95 = latencies[math.ceil(len(latencies) * 0.95) - 1]  # nearest rank
     return {
         "burst": name,
         "requests": len(results),
@@ -216,7 +205,9 @@ def main() -> None:
         url = f"http://127.0.0.1:{port}"
         server = psutil.Process(process.pid)
         read_ms = alone_cpu_ms(url, server, read)
-        attempts = sign_in_attempts(args.sign_ins)
+        attempts = sign_in_mix(
+            args.sign_ins, [f"load{n}@example.com" for n in range(USERS)], PASSWORD
+        )
         sign_in_ms = alone_cpu_ms(
             url, server, lambda i: sign_in(i, *attempts[i % 4]), n=4
         )

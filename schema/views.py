@@ -44,8 +44,9 @@ from strawberry.types.graphql import OperationType
 from apps.core.request_context import current_request_id
 from schema.api import schema as api_schema
 from schema.context import Context
-from schema.core import trusted_documents
+from schema.core import persisted_queries, trusted_documents
 from schema.core.error_codes import THROTTLED
+from schema.http import caching
 from schema.http.availability import (
     RETRY_AFTER_SECONDS,
     SERVICE_UNAVAILABLE,
@@ -84,6 +85,11 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
     media_type: str = JSON
     # The request's document and whether it is trusted (parse_http_body).
     admission: trusted_documents.Admission | None = None
+    # An APQ hash and text to register once the text validates (execute_single).
+    apq_registration: tuple[str, str] | None = None
+    # The response body as written (create_response), for GET caching headers.
+    response_body: GraphQLHTTPResponse | None = None
+    served_graphiql: bool = False
     _STATUS_CODES: ClassVar[dict[int, str]] = {
         400: "BAD_REQUEST",
         404: "NOT_FOUND",
@@ -120,6 +126,8 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
             log_unavailable(error, where="graphql request")
             response = self._unavailable(unavailable_body())
         patch_vary_headers(response, ("Accept",))
+        if request.method == "GET" and not self.served_graphiql:
+            response = caching.apply(request, response, self.response_body)
         return response
 
     async def _respond(self, request: HttpRequest) -> HttpResponseBase:
@@ -156,6 +164,7 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
             and method == "GET"
             and "query" not in params
             and "documentId" not in params
+            and "extensions" not in params
             and accepts_html(headers.get("Accept"))
         )
 
@@ -165,6 +174,7 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
         )
 
     async def render_graphql_ide(self, request: HttpRequest) -> HttpResponse:
+        self.served_graphiql = True
         page = _PAGES.get_template("graphql/graphiql.html")
         return HttpResponse(page.render(RequestContext(request)))
 
@@ -191,7 +201,26 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
             document_id=parsed.document_id,
             extensions=parsed.extensions,
         )
+        await self._persisted_query(parsed)
         return replace(parsed, query=self.admission.query)
+
+    async def _persisted_query(self, parsed: GraphQLRequestData) -> None:
+        """Apollo APQ: find a registered text, or note one to register."""
+        sha256 = persisted_queries.requested_hash(parsed.extensions)
+        if sha256 is None or not persisted_queries.registers():
+            if sha256 is not None and parsed.query is not None:
+                persisted_queries.check_text(parsed.query, sha256)
+            return
+        if parsed.query is not None:
+            persisted_queries.check_text(parsed.query, sha256)
+            self.apq_registration = (sha256, parsed.query)
+            return
+        assert self.admission is not None, "admitted just before"
+        if self.admission.refusal is None:
+            return  # a manifest document
+        text = await persisted_queries.alookup(sha256)
+        if text is not None:
+            self.admission = trusted_documents.Admission(query=text, trusted=False)
 
     def _query_params(self, params: Mapping[str, Any]) -> dict[str, object]:
         data: dict[str, object] = {}
@@ -232,7 +261,7 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
         if refusal is not None:
             return request_error(refusal.message, refusal.code)
         try:
-            return await self.schema.execute(
+            result = await self.schema.execute(
                 request_data.query,
                 root_value=root_value,
                 variable_values=request_data.variables,
@@ -257,6 +286,10 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
             return request_error(error.as_http_error_reason(), "OPERATION_NOT_FOUND")
         except MissingQueryError as error:
             raise bad_request("The `query` parameter is empty.") from error
+        if self.apq_registration is not None and not is_request_error(result):
+            # It parsed and validated: later requests may send the hash alone.
+            await persisted_queries.aregister(*self.apq_registration)
+        return result
 
     async def _trust_refusal(
         self, request_data: GraphQLRequestData, context: Context
@@ -299,6 +332,7 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
         sub_response: HttpResponse,
     ) -> HttpResponseBase:
         assert not isinstance(response_data, list), "batching is off"
+        self.response_body = response_data
         if SERVICE_UNAVAILABLE in _codes(response_data):
             # The whole response, whatever the resolvers set on sub_response.
             return self._unavailable(response_data)

@@ -19,6 +19,20 @@ GRAPHQL_TRUSTED_DOCUMENTS = env.graphql_trusted_documents()
 GRAPHQL_TRUSTED_DOCUMENTS_MANIFEST = env.graphql_trusted_documents_manifest()
 GRAPHQL_TRUSTED_DOCUMENTS_EXEMPT_STAFF = env.graphql_trusted_documents_exempt_staff()
 
+# Automatic persisted queries, Apollo's APQ (schema/core/persisted_queries.py,
+# docs/graphql.md "Persisted queries"): registered texts live in Redis this
+# many seconds (7 days), up to this many per process in memory in front of it;
+# a text over the byte cap runs but is not kept. Never registered in strict
+# trusted-documents mode; GRAPHQL_APQ=off stops registering anywhere.
+GRAPHQL_APQ = env.env.bool("GRAPHQL_APQ", default=True)
+GRAPHQL_APQ_TTL = env.env.int("GRAPHQL_APQ_TTL", default=7 * 24 * 3600)
+GRAPHQL_APQ_LOCAL_ENTRIES = env.env.int("GRAPHQL_APQ_LOCAL_ENTRIES", default=1_000)
+GRAPHQL_APQ_MAX_BYTES = env.env.int("GRAPHQL_APQ_MAX_BYTES", default=64 * 1024)
+
+# Seconds a CDN or browser may keep an anonymous, error-free GET query
+# (schema/http/caching.py): the bound on how stale a cached `available` is.
+GRAPHQL_GET_MAX_AGE = env.env.int("GRAPHQL_GET_MAX_AGE", default=5)
+
 # --- Query cost (schema/core/cost.py, docs/graphql.md "Query cost") ---------
 # Each number can be raised from the environment under its own name.
 # The most one operation may cost, in points: an upper bound on the objects it

@@ -48,6 +48,11 @@ def sha256_hex(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def is_sha256_hex(value: str) -> bool:
+    """True for 64 lower-case hex digits, the form of an Apollo sha256Hash."""
+    return _SHA256_HEX.fullmatch(value) is not None
+
+
 class ManifestError(ValueError):
     """The manifest cannot be read, is not JSON, or is not of a known shape."""
 

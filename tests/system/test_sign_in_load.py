@@ -21,6 +21,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.support.live_server import live_server
+from tests.support.sign_ins import sign_in_mix
 
 pytestmark = [
     pytest.mark.system,
@@ -53,20 +54,6 @@ def server(django_db_setup, django_db_blocker):
     }
     with django_db_blocker.unblock(), live_server(env=env) as running:
         yield running
-
-
-def _sign_ins(emails: list[str]) -> list[tuple[str, str]]:
-    """Half right passwords, a quarter wrong, a quarter unknown emails."""
-    attempts = []
-    for n in range(SIGN_INS):
-        email = emails[n % len(emails)]
-        if n % 4 == 2:
-            attempts.append((email, "a wrong password"))
-        elif n % 4 == 3:
-            attempts.append((f"nobody{n}@example.com", PASSWORD))
-        else:
-            attempts.append((email, PASSWORD))
-    return attempts
 
 
 async def _load(url: str, attempts: list[tuple[str, str]]):
@@ -107,7 +94,7 @@ def test_a_hundred_concurrent_sign_ins_beside_catalog_reads_all_answer(
     for user in users:
         user.password = encoded
         user.save(update_fields=["password"])
-    attempts = _sign_ins([user.email for user in users])
+    attempts = sign_in_mix(SIGN_INS, [user.email for user in users], PASSWORD)
 
     with server.log_on_failure():
         sign_ins, reads = asyncio.run(_load(server.url, attempts))
