@@ -70,5 +70,6 @@ schema: ## Regenerate schema/schema.graphql from the code
 	$(RUN) python manage.py export_schema schema.api:schema --path schema/schema.graphql --settings=config.settings.test
 
 .PHONY: bench
-bench: install ## Benchmark GraphQL vs a hand-written endpoint (manual; needs PostgreSQL)
-	$(RUN) python -m bench.run
+bench: install ## Rerun every benchmark figure (manual; needs PostgreSQL, redis-server, wrk)
+	$(UV) sync --locked --group bench
+	$(RUN) python -m bench $(BENCH)
