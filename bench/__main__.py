@@ -23,6 +23,10 @@ BENCH_DATABASE = "postgres://postgres@127.0.0.1:5432/fashionistar_bench"
 BENCHMARKS: dict[str, tuple[str, list[str]]] = {
     "run": ("Products query vs a hand-written endpoint", []),
     "execution": ("What moved it: execution contexts, in-process", []),
+    "floor": (
+        "The floor and a cached page, against a plain Django view",
+        ["--skip-seed"],
+    ),
     "servers": ("ASGI server", ["--skip-seed"]),
     "overload": ("Overload: 200 readers and 100 sign-ins against one worker", []),
     "mixed": ("A mixed load with Locust, at 1 and 2 web processes", []),

@@ -61,3 +61,8 @@ def _products(first: int) -> dict[str, Any]:
 async def products(request: HttpRequest) -> JsonResponse:
     first = min(int(request.GET.get("first", "50")), 100)
     return JsonResponse(await sync_to_async(_products)(first))
+
+
+async def plain(request: HttpRequest) -> JsonResponse:
+    """The floor of any JSON answer: Django's stack, no query, no GraphQL."""
+    return JsonResponse({"data": {"__typename": "Query"}})

@@ -41,10 +41,11 @@ from strawberry.schema.exceptions import (
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from apps.core import cache_tags
 from apps.core.request_context import current_request_id
 from schema.api import schema as api_schema
 from schema.context import Context
-from schema.core import persisted_queries, trusted_documents
+from schema.core import persisted_queries, response_cache, trusted_documents
 from schema.core.error_codes import THROTTLED
 from schema.http import caching
 from schema.http.availability import (
@@ -260,16 +261,28 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
         refusal = await self._trust_refusal(request_data, context)
         if refusal is not None:
             return request_error(refusal.message, refusal.code)
-        try:
-            result = await self.schema.execute(
-                request_data.query,
-                root_value=root_value,
-                variable_values=request_data.variables,
-                context_value=context,
-                operation_name=request_data.operation_name,
-                allowed_operation_types=_ALLOWED_OPERATIONS[method],
-                operation_extensions=request_data.extensions,
+        cache_key, before = None, None
+        if not caching.has_credentials(request):
+            cache_key = response_cache.cache_key(
+                request_data.query, request_data.operation_name, request_data.variables
             )
+        if cache_key is not None:
+            cached = await response_cache.alookup(cache_key)
+            sub_response["X-Response-Cache"] = "HIT" if cached is not None else "MISS"
+            if cached is not None:
+                return ExecutionResult(data=cached, errors=None)
+            before = await response_cache.abefore()
+        try:
+            with cache_tags.collecting() as reads:
+                result = await self.schema.execute(
+                    request_data.query,
+                    root_value=root_value,
+                    variable_values=request_data.variables,
+                    context_value=context,
+                    operation_name=request_data.operation_name,
+                    allowed_operation_types=_ALLOWED_OPERATIONS[method],
+                    operation_extensions=request_data.extensions,
+                )
         except InvalidOperationTypeError as error:
             if method == "GET" and error.operation_type == OperationType.MUTATION:
                 # Spec "GET": MUST answer 405 and halt; POST would run it.
@@ -289,6 +302,8 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
         if self.apq_registration is not None and not is_request_error(result):
             # It parsed and validated: later requests may send the hash alone.
             await persisted_queries.aregister(*self.apq_registration)
+        if cache_key and before is not None and result.data and not result.errors:
+            await response_cache.astore(cache_key, result.data, reads, before)
         return result
 
     async def _trust_refusal(

@@ -39,6 +39,7 @@ from apps.catalog.rows import (
     StockRow,
     VariantRow,
 )
+from apps.core import cache_tags
 from apps.core.money import quantize_money
 from apps.core.pagination import (
     Ordering,
@@ -215,6 +216,7 @@ class ProductSearch:
             CatalogFilterError: CATEGORY_NOT_FOUND for an unknown category.
             DomainError: INVALID_CURSOR for a cursor of another ordering.
         """
+        cache_tags.record(cache_tags.CATALOG)
         page = keyset_page(
             self.queryset().values(*PRODUCT_COLUMNS), ORDERINGS[sort], window
         )
@@ -226,6 +228,7 @@ class ProductSearch:
         Raises:
             CatalogFilterError: CATEGORY_NOT_FOUND for an unknown category.
         """
+        cache_tags.record(cache_tags.CATALOG)
         return self.queryset().count()
 
     def facets(self) -> ProductFacets:
@@ -239,6 +242,7 @@ class ProductSearch:
         Raises:
             CatalogFilterError: CATEGORY_NOT_FOUND for an unknown category.
         """
+        cache_tags.record(cache_tags.CATALOG)
         filters = self.filters
         products = models.Product.objects.filter(self._product_condition())
 
@@ -324,6 +328,7 @@ def _product_page(page: Page[dict[str, Any]]) -> Page[ProductRow]:
 
 def products_by_ids(ids: list[int]) -> dict[int, ProductRow]:
     """Return published products by id; unknown or unpublished ids are absent."""
+    cache_tags.record(*map(cache_tags.product, ids))
     rows = models.Product.objects.filter(id__in=ids, is_published=True).values(
         *PRODUCT_COLUMNS
     )
@@ -337,6 +342,8 @@ def product_by_slug(*, slug: str) -> ProductRow | None:
         .values(*PRODUCT_COLUMNS)
         .first()
     )
+    # Not found: any new or renamed product may take the slug.
+    cache_tags.record(cache_tags.product(row["id"]) if row else cache_tags.CATALOG)
     return _product_row(row) if row else None
 
 
@@ -354,6 +361,7 @@ def products_by_category_ids(
     Raises:
         DomainError: INVALID_CURSOR for a cursor of another ordering.
     """
+    cache_tags.record(cache_tags.CATALOG)
     tree = CategoryTree()
     levels: dict[int, list[int]] = defaultdict(list)
     for pk in dict.fromkeys(ids):
@@ -388,6 +396,7 @@ def products_by_category_ids(
 
 def categories_by_ids(ids: list[int]) -> dict[int, CategoryRow]:
     """Return categories by id; unknown ids are absent."""
+    cache_tags.record(*map(cache_tags.category, ids))
     rows = models.Category.objects.filter(id__in=ids).values(*CATEGORY_COLUMNS)
     return {row["id"]: _category_row(row) for row in rows}
 
@@ -395,6 +404,7 @@ def categories_by_ids(ids: list[int]) -> dict[int, CategoryRow]:
 def category_by_slug(*, slug: str) -> CategoryRow | None:
     """Return the category with this slug, or None."""
     row = models.Category.objects.filter(slug=slug).values(*CATEGORY_COLUMNS).first()
+    cache_tags.record(cache_tags.category(row["id"]) if row else cache_tags.CATEGORIES)
     return _category_row(row) if row else None
 
 
@@ -404,6 +414,7 @@ def category_page(*, top_level_only: bool, window: Window) -> Page[CategoryRow]:
     Raises:
         DomainError: INVALID_CURSOR for a cursor of another ordering.
     """
+    cache_tags.record(cache_tags.CATEGORIES)
     qs = models.Category.objects.all()
     if top_level_only:
         qs = qs.filter(parent__isnull=True)
@@ -418,6 +429,7 @@ def category_page(*, top_level_only: bool, window: Window) -> Page[CategoryRow]:
 
 def category_count(*, top_level_only: bool) -> int:
     """Return how many categories `category_page` pages through."""
+    cache_tags.record(cache_tags.CATEGORIES)
     qs = models.Category.objects.all()
     if top_level_only:
         qs = qs.filter(parent__isnull=True)
@@ -426,6 +438,7 @@ def category_count(*, top_level_only: bool) -> int:
 
 def children_by_parent_ids(ids: list[int]) -> dict[int, list[CategoryRow]]:
     """Return each category's direct children ordered by name, then id."""
+    cache_tags.record(cache_tags.CATEGORIES)
     found: dict[int, list[CategoryRow]] = defaultdict(list)
     rows = (
         models.Category.objects.filter(parent_id__in=ids)
@@ -444,6 +457,7 @@ def variants_by_product_ids(ids: list[int]) -> dict[int, list[VariantRow]]:
     variant with no stock row has nothing on hand. Rows come as tuples: this
     runs for every page of products, and dicts per row cost measurably more.
     """
+    cache_tags.record(cache_tags.STOCK, *map(cache_tags.product, ids))
     rows = (
         models.ProductVariant.objects.filter(product_id__in=ids)
         .order_by("product_id", "id")
@@ -495,6 +509,7 @@ def variants_by_product_ids(ids: list[int]) -> dict[int, list[VariantRow]]:
 
 def variants_by_ids(ids: list[int]) -> dict[int, VariantRow]:
     """Return variants of published products by id; others are absent."""
+    cache_tags.record(cache_tags.CATALOG)  # an unknown id may be created later
     product_ids = list(
         models.ProductVariant.objects.filter(id__in=ids, product__is_published=True)
         .values_list("product_id", flat=True)
@@ -511,6 +526,7 @@ def variants_by_ids(ids: list[int]) -> dict[int, VariantRow]:
 
 def stock_by_variant_ids(ids: list[int]) -> dict[int, StockRow]:
     """Return stock levels by variant id; a variant without a row has none."""
+    cache_tags.record(cache_tags.STOCK)
     rows = models.Stock.objects.filter(variant_id__in=ids).values(
         "variant_id", "quantity_on_hand", "quantity_reserved"
     )

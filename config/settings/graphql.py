@@ -33,6 +33,20 @@ GRAPHQL_APQ_MAX_BYTES = env.env.int("GRAPHQL_APQ_MAX_BYTES", default=64 * 1024)
 # (schema/http/caching.py): the bound on how stale a cached `available` is.
 GRAPHQL_GET_MAX_AGE = env.env.int("GRAPHQL_GET_MAX_AGE", default=5)
 
+# The response cache for anonymous catalog reads (schema/core/response_cache.py,
+# docs/caching.md): on by default where Redis is, since only Redis shares
+# invalidations between processes. Entries that read stock live at most
+# GRAPHQL_STOCK_STALENESS seconds (how stale `available` may be), others
+# GRAPHQL_RESPONSE_CACHE_TTL; each process keeps its most recent in memory too.
+GRAPHQL_RESPONSE_CACHE = env.env.bool(
+    "GRAPHQL_RESPONSE_CACHE", default=bool(env.redis_url())
+)
+GRAPHQL_RESPONSE_CACHE_TTL = env.env.int("GRAPHQL_RESPONSE_CACHE_TTL", default=300)
+GRAPHQL_STOCK_STALENESS = env.env.int("GRAPHQL_STOCK_STALENESS", default=5)
+GRAPHQL_RESPONSE_CACHE_LOCAL_ENTRIES = env.env.int(
+    "GRAPHQL_RESPONSE_CACHE_LOCAL_ENTRIES", default=1_000
+)
+
 # --- Query cost (schema/core/cost.py, docs/graphql.md "Query cost") ---------
 # Each number can be raised from the environment under its own name.
 # The most one operation may cost, in points: an upper bound on the objects it

@@ -18,3 +18,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if "TASKS_BACKEND" not in os.environ:
     TASKS_BACKEND = "immediate"
     TASKS = {"default": TASK_BACKEND_CONFIGS[TASKS_BACKEND]}
+
+# Each test rolls its rows back, which sends no invalidation: an entry one
+# test cached could answer the next. The response cache's own tests switch it
+# on (tests/schema/test_response_cache.py); servers started by tests get it
+# off through the environment (tests/support/live_server.py).
+GRAPHQL_RESPONSE_CACHE = False

@@ -15,18 +15,16 @@ for manifest hashes in every mode). docs/graphql.md, "Persisted queries".
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import weakref
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
 import redis
-import redis.asyncio as aioredis
 from django.conf import settings
 
 from schema.core import trusted_documents
+from schema.core.redis_clients import async_client
 from schema.http.refusals import bad_request
 
 logger = logging.getLogger("fashionistar.graphql")
@@ -85,7 +83,7 @@ async def alookup(sha256: str) -> str | None:
     if text is not None or not settings.REDIS_URL:
         return text
     try:
-        raw = await _client().get(KEY_PREFIX + sha256)
+        raw = await async_client().get(KEY_PREFIX + sha256)
     except redis.RedisError as error:
         _log_degraded(error)
         return None
@@ -104,7 +102,9 @@ async def aregister(sha256: str, query: str) -> None:
     if not settings.REDIS_URL:
         return
     try:
-        await _client().set(KEY_PREFIX + sha256, query, ex=settings.GRAPHQL_APQ_TTL)
+        await async_client().set(
+            KEY_PREFIX + sha256, query, ex=settings.GRAPHQL_APQ_TTL
+        )
     except redis.RedisError as error:
         _log_degraded(error)
 
@@ -137,27 +137,6 @@ class _Recent:
 
 
 _LOCAL = _Recent()
-
-# An asyncio client's connections belong to the loop that opened them.
-_CLIENTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aioredis.Redis] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _client() -> aioredis.Redis:
-    loop = asyncio.get_running_loop()
-    client = _CLIENTS.get(loop)
-    if client is None:
-        # The rate limiter's short timeout: a hung Redis costs a request
-        # milliseconds, then the LRU answers alone.
-        timeout = float(settings.RATE_LIMIT_REDIS_TIMEOUT)
-        client = aioredis.Redis.from_url(
-            str(settings.REDIS_URL),
-            socket_connect_timeout=timeout,
-            socket_timeout=timeout,
-        )
-        _CLIENTS[loop] = client
-    return client
 
 
 def _log_degraded(error: Exception) -> None:

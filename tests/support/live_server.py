@@ -115,6 +115,8 @@ def live_server(
         "PORT": str(port),
         "WEB_WORKERS": "1",
         "PYTHONUNBUFFERED": "1",
+        # Tests flush rows without invalidating: see config/settings/test.py.
+        "GRAPHQL_RESPONSE_CACHE": "off",
         **(env or {}),
     }
     log_file = tempfile.NamedTemporaryFile(  # noqa: SIM115 (outlives this frame)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from apps.catalog import models
+from apps.core import cache_tags
 from apps.demo.catalog import demo_catalog_seed
 from apps.demo.history import demo_orders_seed
 from apps.reports.rollups import rollups_rebuild
@@ -76,6 +77,8 @@ class Command(BaseCommand):
                 products=products, seed=seed, progress=bar.update
             )
         elapsed = time.perf_counter() - started
+        # Bulk inserts send no signals: stale every cached catalog read at once.
+        cache_tags.bump(cache_tags.CATALOG, cache_tags.CATEGORIES)
 
         self.stdout.write(
             self.style.SUCCESS(
