@@ -16,7 +16,6 @@ for manifest hashes in every mode). docs/graphql.md, "Persisted queries".
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,6 +23,7 @@ import redis
 from django.conf import settings
 
 from schema.core import trusted_documents
+from schema.core.recent import Recent
 from schema.core.redis_clients import async_client
 from schema.http.refusals import bad_request
 
@@ -114,29 +114,7 @@ def clear_local() -> None:
     _LOCAL.clear()
 
 
-class _Recent:
-    """A small LRU of hash -> text, bounded by GRAPHQL_APQ_LOCAL_ENTRIES."""
-
-    def __init__(self) -> None:
-        self._items: OrderedDict[str, str] = OrderedDict()
-
-    def get(self, key: str) -> str | None:
-        text = self._items.get(key)
-        if text is not None:
-            self._items.move_to_end(key)
-        return text
-
-    def put(self, key: str, text: str) -> None:
-        self._items[key] = text
-        self._items.move_to_end(key)
-        while len(self._items) > settings.GRAPHQL_APQ_LOCAL_ENTRIES:
-            self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        self._items.clear()
-
-
-_LOCAL = _Recent()
+_LOCAL: Recent[str] = Recent("GRAPHQL_APQ_LOCAL_ENTRIES")
 
 
 def _log_degraded(error: Exception) -> None:

@@ -23,7 +23,6 @@ import hashlib
 import json
 import logging
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -39,6 +38,7 @@ from graphql import (
 )
 
 from apps.core import cache_tags
+from schema.core.recent import Recent
 from schema.core.redis_clients import async_client
 
 logger = logging.getLogger("fashionistar.cache")
@@ -187,32 +187,7 @@ def _decode(raw: bytes | str | None) -> Entry | None:
     )
 
 
-class _Recent:
-    """A small LRU of entries, bounded by GRAPHQL_RESPONSE_CACHE_LOCAL_ENTRIES."""
-
-    def __init__(self) -> None:
-        self._items: OrderedDict[str, Entry] = OrderedDict()
-
-    def get(self, key: str) -> Entry | None:
-        entry = self._items.get(key)
-        if entry is not None:
-            self._items.move_to_end(key)
-        return entry
-
-    def put(self, key: str, entry: Entry) -> None:
-        self._items[key] = entry
-        self._items.move_to_end(key)
-        while len(self._items) > settings.GRAPHQL_RESPONSE_CACHE_LOCAL_ENTRIES:
-            self._items.popitem(last=False)
-
-    def drop(self, key: str) -> None:
-        self._items.pop(key, None)
-
-    def clear(self) -> None:
-        self._items.clear()
-
-
-_LOCAL = _Recent()
+_LOCAL: Recent[Entry] = Recent("GRAPHQL_RESPONSE_CACHE_LOCAL_ENTRIES")
 
 
 def _log_degraded(error: Exception) -> None:
