@@ -25,7 +25,9 @@ from locust import HttpUser, between, events, task
 
 PASSWORD = os.environ.get("MIXED_PASSWORD", "correct horse battery staple")
 SECRET = os.environ["STRIPE_WEBHOOK_SECRET"]
-ACCOUNTS = itertools.count()  # each sign-in takes the next seeded customer
+# Each sign-in takes the next seeded customer; each run starts at its own
+# offset, since a customer may place 10 orders an hour (ORDERS_PLACE_RATE_COUNT).
+ACCOUNTS = itertools.count(int(os.environ.get("MIXED_FIRST_ACCOUNT", "0")))
 ADDRESSES = itertools.count(1)
 ORDERS_PER_ACCOUNT = 8  # under the 10 orders per hour each customer may place
 

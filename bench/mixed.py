@@ -97,7 +97,7 @@ def server_env(
 
 
 def run(
-    args: argparse.Namespace, env: dict[str, str], processes: int
+    args: argparse.Namespace, env: dict[str, str], processes: int, first_account: int
 ) -> list[dict[str, Any]]:
     """Serve with `processes` workers, run Locust, return its rows per operation."""
     port = int(env["PORT"])
@@ -136,6 +136,7 @@ def run(
                 **os.environ,
                 "STRIPE_WEBHOOK_SECRET": SECRET,
                 "MIXED_PASSWORD": PASSWORD,
+                "MIXED_FIRST_ACCOUNT": str(first_account),
             },
             check=False,  # a run with failures exits 1; the table says why
         )
@@ -180,7 +181,12 @@ def main() -> None:
             started = time.monotonic()
             seed(env, args.products)
             print(f"seeded in {time.monotonic() - started:.0f} s")
-        results = {n: run(args, env, n) for n in args.processes}
+        # Each run signs in with its own customers (CUSTOMERS // runs each).
+        share = CUSTOMERS // len(args.processes)
+        results = {
+            n: run(args, env, n, first_account=i * share)
+            for i, n in enumerate(args.processes)
+        }
     machine = (
         f"{platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     )

@@ -86,6 +86,8 @@ def server_env(
         # the work of a page, not 429s (the cost is still priced and counted).
         "GRAPHQL_COST_BUCKET_CAPACITY": str(10**9),
         "GRAPHQL_COST_BUCKET_RESTORE_RATE": str(10**9),
+        # Measure executing the page; bench/floor.py measures the cached page.
+        "GRAPHQL_RESPONSE_CACHE": "off",
     }
     if args.pool_max:
         env["DB_POOL_MAX_SIZE"] = str(args.pool_max)
