@@ -45,7 +45,7 @@ test: install lint typecheck pytest ## Everything CI runs: lint, types, the test
 
 .PHONY: pytest
 pytest: ## The test suite only
-	$(RUN) pytest
+	$(RUN) pytest --durations=25
 
 .PHONY: lint
 lint: ## ruff, import contracts, SDL drift, missing migrations

@@ -569,11 +569,12 @@ def test_a_replayed_order_sends_no_second_email(django_capture_on_commit_callbac
 
 @pytest.mark.django_db
 def test_a_failed_placement_sends_no_email(django_capture_on_commit_callbacks):
+    buyer, wanted = customer(), lines((stocked_variant(on_hand=0), 1))
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
         pytest.raises(OrderValidationError),
     ):
-        _place(customer(), lines((stocked_variant(on_hand=0), 1)))
+        _place(buyer, wanted)
 
     assert callbacks == []
     assert mail.outbox == []
