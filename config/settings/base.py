@@ -47,6 +47,8 @@ MIDDLEWARE = [
     "config.middleware.RequestLogMiddleware",
     # Before anything that may answer: a preflight gets its CORS headers here.
     "corsheaders.middleware.CorsMiddleware",
+    # Session-less GraphQL requests run the rest inline, without thread hops.
+    "config.graphql_lane.GraphQLLaneMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
