@@ -1,5 +1,6 @@
 """ASGI entry point: Django behind a request-body cap and deadline, then a queue."""
 
+import gc
 import os
 
 from django.core import checks
@@ -23,3 +24,9 @@ from config.body_limit import BodyLimits  # noqa: E402
 # The body arrives first (its deadline is the client's), then the request
 # waits for a work slot: a queued request holds no connection, no thread.
 application = BodyLimits(Admission(django_application))  # type: ignore[arg-type]
+
+# Everything loaded so far (Django, the schema, the URL conf) lives as long as
+# the process. Freezing it keeps the collector from scanning it again on every
+# full collection, which took about 0.1 s a time on this heap
+# (docs/benchmarks.md "Floor"); objects made by requests are collected as usual.
+gc.freeze()

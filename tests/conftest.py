@@ -111,3 +111,18 @@ def _fresh_rate_limits() -> None:
     from apps.core import ratelimit
 
     ratelimit.reset()
+
+
+@pytest.fixture(autouse=True)
+def _plans_agree_with_graphql_core() -> Iterator[None]:
+    """The differential test: every planned subtree matched graphql-core's.
+
+    GRAPHQL_PLAN_VERIFY (test settings) completes each subtree a compiled
+    plan answered with graphql-core too; any difference fails the test.
+    """
+    from schema.core import plans
+
+    plans.MISMATCHES.clear()
+    yield
+    if plans.MISMATCHES:
+        pytest.fail("\n".join(plans.MISMATCHES), pytrace=False)

@@ -29,6 +29,13 @@ GRAPHQL_APQ_TTL = env.env.int("GRAPHQL_APQ_TTL", default=7 * 24 * 3600)
 GRAPHQL_APQ_LOCAL_ENTRIES = env.env.int("GRAPHQL_APQ_LOCAL_ENTRIES", default=1_000)
 GRAPHQL_APQ_MAX_BYTES = env.env.int("GRAPHQL_APQ_MAX_BYTES", default=64 * 1024)
 
+# Compiled plans (schema/core/plans.py, docs/graphql.md "Compiled plans"):
+# complete whole object trees without graphql-core's per-field machinery,
+# which stays the fallback. GRAPHQL_PLAN_VERIFY also completes every planned
+# tree with graphql-core and records any difference (on in the test suite).
+GRAPHQL_PLANS = env.env.bool("GRAPHQL_PLANS", default=True)
+GRAPHQL_PLAN_VERIFY = env.env.bool("GRAPHQL_PLAN_VERIFY", default=False)
+
 # Seconds a CDN or browser may keep an anonymous, error-free GET query
 # (schema/http/caching.py): the bound on how stale a cached `available` is.
 GRAPHQL_GET_MAX_AGE = env.env.int("GRAPHQL_GET_MAX_AGE", default=5)

@@ -24,3 +24,7 @@ if "TASKS_BACKEND" not in os.environ:
 # on (tests/schema/test_response_cache.py); servers started by tests get it
 # off through the environment (tests/support/live_server.py).
 GRAPHQL_RESPONSE_CACHE = False
+
+# Every GraphQL request a test makes also checks its compiled plans against
+# graphql-core (schema/core/plans.py); tests/conftest.py fails on a difference.
+GRAPHQL_PLAN_VERIFY = True

@@ -13,10 +13,11 @@ path, so errors look exactly the same. docs/benchmarks.md has the numbers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from operator import attrgetter
 from typing import Any
 
+from django.conf import settings
 from graphql import (
     GraphQLEnumType,
     GraphQLField,
@@ -31,6 +32,8 @@ from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+
+from schema.core import plans
 
 # (response name, read the value, serialise it, field is non-null)
 FastField = tuple[str, Callable[[Any], Any], Callable[[Any], Any], bool]
@@ -58,6 +61,9 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self._plans: dict[
             int, tuple[GroupedFieldSet, list[FastField], GroupedFieldSet]
         ] = {}
+        # Whole subtrees in one go (schema/core/plans.py), if switched on.
+        self._planner = plans.Planner(self) if settings.GRAPHQL_PLANS else None
+        self._verify = bool(settings.GRAPHQL_PLAN_VERIFY)
 
     def _plan(
         self, parent_type: GraphQLObjectType, grouped: GroupedFieldSet
@@ -105,9 +111,19 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
             row = _read_object(plan, return_type, result, info)
             if row is not None:
                 return row
-        return super().complete_object_value(
-            return_type, field_details_list, info, path, result, position_context
-        )
+
+        def graphql_core() -> AwaitableOrValue[dict[str, Any]]:
+            return super(FastLeafExecutionContext, self).complete_object_value(
+                return_type, field_details_list, info, path, result, position_context
+            )
+
+        compiled = self._compiled(return_type, field_details_list, path)
+        if compiled is not None:
+            planned: dict[str, Any] = self._planned(
+                compiled, [result], graphql_core, single=True
+            )
+            return planned
+        return graphql_core()
 
     def complete_iterable_value(
         self,
@@ -129,52 +145,111 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 rows = [_read_object(plan, object_type, item, info) for item in items]
                 if None not in rows:
                     return rows
+            compiled = self._compiled(object_type, field_details_list, path)
+            if compiled is not None:
+                items = list(items)
+                if None not in items:
+
+                    def graphql_core() -> AwaitableOrValue[list[Any]]:
+                        return super(
+                            FastLeafExecutionContext, self
+                        ).complete_iterable_value(
+                            item_type,
+                            field_details_list,
+                            info,
+                            path,
+                            items,
+                            position_context,
+                        )
+
+                    completed: list[Any] = self._planned(
+                        compiled, items, graphql_core, single=False
+                    )
+                    return completed
         return super().complete_iterable_value(
             item_type, field_details_list, info, path, items, position_context
         )
 
-    def execute_fields(
+    # Compiled plans ------------------------------------------------------------
+
+    def _compiled(
         self,
-        parent_type: GraphQLObjectType,
-        source_value: Any,
-        path: Path | None,
-        grouped_field_set: GroupedFieldSet,
-        position_context: Any,
-    ) -> AwaitableOrValue[dict[str, Any]]:
+        object_type: GraphQLObjectType,
+        field_details_list: FieldDetailsList,
+        path: Path,
+    ) -> plans.ObjectPlan | None:
+        if self._planner is None:
+            return None
         manager = self.middleware_manager
         if manager is not None and manager.middlewares:
-            return super().execute_fields(
-                parent_type, source_value, path, grouped_field_set, position_context
-            )
-        fast_fields, slow = self._plan(parent_type, grouped_field_set)
-        fast: dict[str, Any] = {}
-        fallback: GroupedFieldSet | None = None
-        for name, read, serialize, non_null in fast_fields:
+            return None
+        return self._planner.plan(object_type, field_details_list, path)
+
+    def _planned(
+        self,
+        compiled: plans.ObjectPlan,
+        sources: list[Any],
+        graphql_core: Callable[[], Any],
+        *,
+        single: bool,
+    ) -> Any:
+        """Complete `sources` by the plan, or by graphql-core if it cannot."""
+        try:
+            rows = plans.run(compiled, sources)
+        except Exception:
+            return graphql_core()
+        if not isinstance(rows, list):
+            return self._planned_later(compiled, rows, graphql_core, single=single)
+        planned = rows[0] if single else rows
+        if not self._verify:
+            return planned
+        return self._check(compiled, planned, graphql_core)
+
+    async def _planned_later(
+        self,
+        compiled: plans.ObjectPlan,
+        rows: Awaitable[list[dict[str, Any]]],
+        graphql_core: Callable[[], Any],
+        *,
+        single: bool,
+    ) -> Any:
+        try:
+            done = await rows
+        except Exception:
+            completed = graphql_core()
+            return await completed if self.is_awaitable(completed) else completed
+        planned = done[0] if single else done
+        if not self._verify:
+            return planned
+        checked = self._check(compiled, planned, graphql_core)
+        return await checked if self.is_awaitable(checked) else checked
+
+    def _check(
+        self, compiled: plans.ObjectPlan, planned: Any, graphql_core: Callable[[], Any]
+    ) -> Any:
+        """Complete the same subtree with graphql-core; record any difference."""
+        errors = len(self.collected_errors.errors)
+
+        def compare(expected: Any) -> Any:
+            added = self.collected_errors.errors[errors:]
+            if added or expected != planned:
+                plans.record_mismatch(compiled, planned, expected, added)
+            return planned
+
+        try:
+            expected = graphql_core()
+        except Exception as error:
+            return compare(error)
+        if not self.is_awaitable(expected):
+            return compare(expected)
+
+        async def later() -> Any:
             try:
-                value = read(source_value)
-                if value is not None:
-                    fast[name] = serialize(value)
-                    continue
-                if not non_null:
-                    fast[name] = None
-                    continue
-            except Exception:  # noqa: S110 - graphql-core reports it below
-                pass
-            fallback = fallback if fallback is not None else dict(slow)
-            fallback[name] = grouped_field_set[name]
-        rest_fields = slow if fallback is None else fallback
-        if not rest_fields:
-            return fast
-        rest = super().execute_fields(
-            parent_type, source_value, path, rest_fields, position_context
-        )
-        if self.is_awaitable(rest):
+                return compare(await expected)
+            except Exception as error:
+                return compare(error)
 
-            async def merged() -> dict[str, Any]:
-                return _in_order(grouped_field_set, fast, await rest)
-
-            return merged()
-        return _in_order(grouped_field_set, fast, rest)  # type: ignore[arg-type]
+        return later()
 
 
 def _read_object(
