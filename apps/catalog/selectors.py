@@ -7,6 +7,7 @@ Each function is sync (usable from admin, commands and tests) with an
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -153,6 +154,15 @@ def _has_variant(condition: Q) -> Exists:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class PageWithRelations:
+    """A page of products and, if asked for, their categories and variants."""
+
+    page: Page[ProductRow]
+    categories: dict[int, CategoryRow] | None
+    variants: dict[int, list[VariantRow]] | None
+
+
 class ProductSearch:
     """Published products matching one filter: a page, a count, facets.
 
@@ -276,9 +286,35 @@ class ProductSearch:
             ),
         )
 
+    def page_with_relations(
+        self, *, sort: ProductSort, window: Window, categories: bool, variants: bool
+    ) -> PageWithRelations:
+        """Return one page (as `page`) with the relations the caller will show.
+
+        Same queries as `page`, `categories_by_ids` and `variants_by_product_ids`
+        one after another, but in one call: from async code that is one thread
+        hop where loading them separately takes three.
+        """
+        page = self.page(sort=sort, window=window)
+        category_ids = list(dict.fromkeys(row.category_id for row in page.rows))
+        product_ids = [row.id for row in page.rows]
+        return PageWithRelations(
+            page=page,
+            categories=categories_by_ids(category_ids) if categories else None,
+            variants=variants_by_product_ids(product_ids) if variants else None,
+        )
+
     async def apage(self, *, sort: ProductSort, window: Window) -> Page[ProductRow]:
         """Async twin of `page`."""
         return await sync_to_async(self.page)(sort=sort, window=window)
+
+    async def apage_with_relations(
+        self, *, sort: ProductSort, window: Window, categories: bool, variants: bool
+    ) -> PageWithRelations:
+        """Async twin of `page_with_relations`."""
+        return await sync_to_async(self.page_with_relations)(
+            sort=sort, window=window, categories=categories, variants=variants
+        )
 
     async def acount(self) -> int:
         """Async twin of `count`."""

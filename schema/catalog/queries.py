@@ -9,7 +9,7 @@ from apps.catalog import selectors
 from apps.catalog.filters import ProductFilter
 from apps.core.errors import DomainError
 from schema.catalog.inputs import ProductFilterInput
-from schema.catalog.prefetch import prefetch_product_relations
+from schema.catalog.prefetch import know_relations, wanted_relations
 from schema.catalog.types import (
     Category,
     CategoryConnection,
@@ -126,11 +126,14 @@ class CatalogQuery:
         scope = f"products:{order}"
         window = paging.window(scope=scope)
         search = selectors.ProductSearch(filters)
+        categories, variants = wanted_relations(info)
         try:
-            page = await search.apage(sort=order, window=window)
+            found = await search.apage_with_relations(
+                sort=order, window=window, categories=categories, variants=variants
+            )
         except DomainError as error:
             raise from_domain(error) from None
-        await prefetch_product_relations(info, page.rows)
+        know_relations(info, found)
         return connection_of(  # type: ignore[no-any-return]
-            page, scope=scope, cls=ProductConnection, search=search
+            found.page, scope=scope, cls=ProductConnection, search=search
         )
