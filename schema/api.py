@@ -16,7 +16,9 @@ from strawberry.schema.config import StrawberryConfig
 
 from schema.accounts.mutations import AccountMutation
 from schema.accounts.queries import AccountQuery
+from schema.catalog import documents
 from schema.catalog.queries import CatalogQuery
+from schema.core import plans
 from schema.core.cost_limits import query_cost
 from schema.core.execution import FastLeafExecutionContext
 from schema.core.input_checks import InputChecks
@@ -72,6 +74,10 @@ EXTENSIONS: list[Callable[[], SchemaExtension]] = [
     # masks them: a database outage becomes one SERVICE_UNAVAILABLE (503).
     DatabaseAvailability,
 ]
+
+# Product nodes whose every field PostgreSQL can write come back as JSON
+# documents, one statement per page (schema/catalog/documents.py).
+plans.BULK_READERS["Product"] = documents.reader
 
 schema = QuietSchema(
     query=Query,

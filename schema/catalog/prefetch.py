@@ -7,12 +7,18 @@ from collections.abc import Sequence
 
 from apps.catalog.rows import ProductRow
 from apps.catalog.selectors import PageWithRelations
+from schema.catalog.documents import covered
 from schema.context import Info
 from schema.core.selection import selected_fields
 
 
 def wanted_relations(info: Info) -> tuple[bool, bool]:
-    """Whether the client selected the nodes' category, and their variants."""
+    """Whether to load the nodes' categories, and their variants, with the page.
+
+    Neither when the nodes will come as documents (schema/catalog/documents.py).
+    """
+    if covered(info):
+        return False, False
     wanted = selected_fields(info, "edges", "node")
     return "category" in wanted, "variants" in wanted
 
@@ -39,13 +45,13 @@ async def prefetch_product_relations(info: Info, rows: Sequence[ProductRow]) -> 
     but with the values settled, each Product's relations resolve without a
     coroutine, which is where GraphQL spends its time on a list.
     """
-    wanted = selected_fields(info, "edges", "node")
+    categories, variants = wanted_relations(info)
     loaders = info.context.loaders
     pending = []
-    if "category" in wanted:
+    if categories:
         keys = list(dict.fromkeys(row.category_id for row in rows))
         pending.append(loaders.category_by_id.prefetch(keys))
-    if "variants" in wanted:
+    if variants:
         pending.append(
             loaders.variants_by_product_id.prefetch([row.id for row in rows])
         )

@@ -64,6 +64,8 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         # Whole subtrees in one go (schema/core/plans.py), if switched on.
         self._planner = plans.Planner(self) if settings.GRAPHQL_PLANS else None
         self._verify = bool(settings.GRAPHQL_PLAN_VERIFY)
+        # While a check runs graphql-core over a planned tree, plan nothing.
+        self._checking = False
 
     def _plan(
         self, parent_type: GraphQLObjectType, grouped: GroupedFieldSet
@@ -178,7 +180,7 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
         field_details_list: FieldDetailsList,
         path: Path,
     ) -> plans.ObjectPlan | None:
-        if self._planner is None:
+        if self._planner is None or self._checking:
             return None
         manager = self.middleware_manager
         if manager is not None and manager.middlewares:
@@ -236,18 +238,23 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 plans.record_mismatch(compiled, planned, expected, added)
             return planned
 
+        self._checking = True
         try:
             expected = graphql_core()
-        except Exception as error:
+        except Exception as error:  # it is the difference
+            self._checking = False
             return compare(error)
         if not self.is_awaitable(expected):
+            self._checking = False
             return compare(expected)
 
         async def later() -> Any:
             try:
                 return compare(await expected)
-            except Exception as error:
+            except Exception as error:  # as above
                 return compare(error)
+            finally:
+                self._checking = False
 
         return later()
 

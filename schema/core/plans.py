@@ -64,6 +64,7 @@ class FieldPlan:
 
     key: str
     kind: str
+    name: str = "__typename"  # the schema's field name
     # Reads the value from the source; `info` is set for resolvers that want it.
     read: Callable[[Any, Any], Any] | None = None
     serialize: Callable[[Any], Any] | None = None
@@ -83,6 +84,20 @@ class ObjectPlan:
     type_name: str
     is_type_of: Callable[[Any, Any], Any] | None
     fields: list[FieldPlan] = field(default_factory=list)
+    # Writes whole objects of this type at once (BULK_READERS), or None.
+    bulk: BulkReader | None = None
+
+
+# Given the sources of one level, their finished response objects in order;
+# None (for all, or any) has the plan write them field by field.
+BulkReader = Callable[
+    [Sequence[Any]], Awaitable[Sequence[dict[str, Any] | None] | None]
+]
+
+# Type name -> a function that returns a bulk reader for a plan of that type
+# in a request (its context), or None if it cannot write that selection
+# (schema/api.py fills it).
+BULK_READERS: dict[str, Callable[[ObjectPlan, Any], BulkReader | None]] = {}
 
 
 # A compiled plan, or None when graphql-core must complete the subtree.
@@ -189,6 +204,9 @@ class Planner:
             if field_plan is None:
                 return None
             plan.fields.append(field_plan)
+        bulk = BULK_READERS.get(object_type.name)
+        if bulk is not None:
+            plan.bulk = bulk(plan, self.context.context_value)
         return plan
 
     def _field(
@@ -214,7 +232,13 @@ class Planner:
         read, wants_info = reader
         non_null, depth, items, named = _shape(graphql_field.type)
         plan = FieldPlan(
-            key, LEAF, read, non_null=non_null, list_depth=depth, item_non_null=items
+            key,
+            LEAF,
+            name,
+            read,
+            non_null=non_null,
+            list_depth=depth,
+            item_non_null=items,
         )
         if wants_info:
             context = self.context
@@ -281,6 +305,12 @@ def _level(
         for source in sources:
             if plan.is_type_of(source, None) is not True:
                 raise Fallback
+    if plan.bulk is not None and sources:
+        (documents,) = yield [plan.bulk(sources)]
+        if documents is not None and None not in documents:
+            for output, document in zip(outputs, documents, strict=True):
+                output.update(document)
+            return
     below: list[tuple[ObjectPlan, list[Any], list[dict[str, Any]]]] = []
     for field_plan in plan.fields:
         if field_plan.kind == TYPENAME:

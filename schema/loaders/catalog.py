@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from apps.catalog import selectors, stock
+from apps.catalog import json_documents, selectors, stock
 from apps.catalog.filters import ProductSort
 from apps.catalog.rows import CategoryRow, ProductRow, StockRow, VariantRow
 from apps.core.pagination import Page, Window
@@ -98,3 +98,25 @@ class SaleProductPartByIdLoader(Loader[int, stock.SaleProductPart | None]):
     ) -> list[stock.SaleProductPart | None]:
         found = await stock.asale_product_parts_by_ids(keys)
         return [found.get(key) for key in keys]
+
+
+class ProductDocumentsLoader(Loader[tuple[int, int], dict[str, Any] | None]):
+    """Product documents of one shape; keys are (product id, its category id).
+
+    None for every key where the database cannot build documents (SQLite) or
+    a product has gone: the plan then writes the rows itself.
+    """
+
+    def __init__(self, shape: json_documents.Shape) -> None:
+        super().__init__()
+        self.shape = shape
+
+    async def batch_load_fn(
+        self, keys: Sequence[tuple[int, int]]
+    ) -> list[dict[str, Any] | None]:
+        found = await json_documents.aproduct_documents(
+            [pk for pk, _ in keys],
+            list(dict.fromkeys(category for _, category in keys)),
+            self.shape,
+        )
+        return list(found) if found is not None else [None] * len(keys)

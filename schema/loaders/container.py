@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from apps.catalog import json_documents
 from schema.loaders import catalog, orders, payments
 
 
@@ -33,6 +34,21 @@ class Loaders:
     @cached_property
     def variants_by_product_id(self) -> catalog.VariantsByProductIdLoader:
         return catalog.VariantsByProductIdLoader(self.stock_by_variant_id)
+
+    @cached_property
+    def _product_documents(
+        self,
+    ) -> dict[json_documents.Shape, catalog.ProductDocumentsLoader]:
+        return {}
+
+    def product_documents(
+        self, shape: json_documents.Shape
+    ) -> catalog.ProductDocumentsLoader:
+        """The loader of product documents of `shape` (one per shape)."""
+        loaders = self._product_documents
+        if shape not in loaders:
+            loaders[shape] = catalog.ProductDocumentsLoader(shape)
+        return loaders[shape]
 
     @cached_property
     def variant_by_id(self) -> catalog.VariantByIdLoader:

@@ -17,7 +17,7 @@ from tests.support.queries import assert_num_queries
 
 # Every list or connection field, and the test below that pins its cost.
 COUNTED_FIELDS = {
-    "Query.products",  # test_products_with_category_and_variants_cost_three_queries
+    "Query.products",  # test_products_with_category_and_variants_cost_fixed_queries
     "Product.variants",  # idem
     "Query.categories",  # test_categories_with_children_and_products_cost_five_queries
     "Category.children",  # idem
@@ -47,6 +47,12 @@ COUNTED_FIELDS = {
     "OrderCancelPayload.errors",  # test_order_cancel_error_costs_fixed_queries
     "OrderFulfilPayload.errors",  # test_order_fulfil_errors_cost_fixed_queries
 }
+
+
+@pytest.fixture(autouse=True)
+def _production_plans(settings):
+    """Count what production runs: no graphql-core completion beside each plan."""
+    settings.GRAPHQL_PLAN_VERIFY = False
 
 
 @pytest.fixture(autouse=True)
@@ -85,10 +91,13 @@ def _catalog(products: int) -> None:
 
 
 @pytest.mark.parametrize("first", [1, 10, 100])
-def test_products_with_category_and_variants_cost_three_queries(gql_client, first):
+def test_products_with_category_and_variants_cost_fixed_queries(gql_client, first):
     _catalog(products=100)
+    # The page, then its nodes as JSON documents built by PostgreSQL
+    # (schema/catalog/documents.py); elsewhere the categories and variants.
+    expected = 2 if connection.vendor == "postgresql" else 3
 
-    with assert_num_queries(3):
+    with assert_num_queries(expected):
         body = gql(gql_client, PRODUCTS, {"first": first})
 
     assert len(body["data"]["products"]["edges"]) == first
