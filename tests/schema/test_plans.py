@@ -1,0 +1,162 @@
+"""Compiled plans answer exactly as graphql-core does, or hand over to it.
+
+Every GraphQL request in the suite runs with GRAPHQL_PLAN_VERIFY, so each
+planned tree is also completed by graphql-core and compared (the autouse
+fixture in tests/conftest.py fails on a difference). These tests cover what
+ordinary tests might not reach: every field a document can hold, rows at the
+edges (no stock row, no variants, a price override, quotes and emoji), and
+that the check itself fails when a plan is wrong.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from apps.catalog import json_documents
+from schema.core import plans
+from tests.factories.catalog import (
+    CategoryFactory,
+    ProductFactory,
+    VariantFactory,
+    stocked_variant,
+)
+from tests.support.graphql import gql
+
+EVERY_FIELD = """
+query ($first: Int!) {
+  __typename
+  products(first: $first) {
+    __typename
+    edges {
+      cursor
+      node {
+        __typename id name slug brand description
+        price: basePrice { __typename amount currency }
+        category { __typename id name slug }
+        variants {
+          __typename id sku size colour available
+          price { amount currency }
+          stock { __typename available isSoldOut isLow }
+        }
+        again: name
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+
+@pytest.fixture
+def catalog():
+    odd = CategoryFactory.create(name='Quotes "and" \\ backslashes', slug="odd")
+    with_everything = ProductFactory.create(
+        name="Party 🎉 dress", category=odd, base_price=Decimal("129.00")
+    )
+    stocked_variant(product=with_everything, on_hand=3, reserved=1)
+    stocked_variant(product=with_everything, on_hand=0, reserved=0)
+    stocked_variant(product=with_everything, on_hand=9, reserved=2)
+    VariantFactory.create(  # no stock row: nothing on hand
+        product=with_everything, price_override=Decimal("99.50")
+    )
+    ProductFactory.create(name="No variants at all")
+
+
+def documents_read(monkeypatch) -> list[int]:
+    calls: list[int] = []
+    real = json_documents.product_documents
+
+    def counted(ids, category_ids, shape):
+        calls.append(len(ids))
+        return real(ids, category_ids, shape)
+
+    monkeypatch.setattr(json_documents, "product_documents", counted)
+    monkeypatch.setattr(json_documents, "aproduct_documents", _sync_to_async(counted))
+    return calls
+
+
+def _sync_to_async(function):
+    from asgiref.sync import sync_to_async
+
+    return sync_to_async(function)
+
+
+@pytest.mark.postgres
+def test_every_document_field_is_written_by_postgresql_as_graphql_core_would(
+    gql_client, catalog, monkeypatch
+):
+    calls = documents_read(monkeypatch)
+
+    body = gql(gql_client, EVERY_FIELD, {"first": 10})
+
+    assert calls == [2]  # one statement for the page's two products
+    node = body["data"]["products"]["edges"][0]["node"]
+    assert node["name"] == "No variants at all"
+    assert node["variants"] == []
+    dress = body["data"]["products"]["edges"][1]["node"]
+    assert dress["category"]["name"] == 'Quotes "and" \\ backslashes'
+    assert [v["available"] for v in dress["variants"]] == [2, 0, 7, 0]
+    assert dress["variants"][3]["price"] == {"amount": "99.50", "currency": "USD"}
+
+
+def test_the_same_page_is_answered_field_by_field_without_documents(
+    gql_client, catalog, monkeypatch
+):
+    monkeypatch.setattr(json_documents.connection, "vendor", "sqlite")
+
+    body = gql(gql_client, EVERY_FIELD, {"first": 10})
+
+    assert [e["node"]["name"] for e in body["data"]["products"]["edges"]] == [
+        "No variants at all",
+        "Party 🎉 dress",
+    ]
+
+
+def test_a_field_no_document_holds_keeps_the_row_by_row_plan(
+    gql_client, catalog, monkeypatch
+):
+    calls = documents_read(monkeypatch)
+
+    body = gql(
+        gql_client,
+        "{ products(first: 5) { edges { node { name createdAt variants { sku } } } } }",
+    )
+
+    assert calls == []
+    assert len(body["data"]["products"]["edges"]) == 2
+
+
+@pytest.mark.postgres
+def test_a_plan_that_answers_differently_is_caught_by_the_check(
+    gql_client, catalog, monkeypatch
+):
+    real = json_documents.product_documents
+
+    def wrong(ids, category_ids, shape):
+        found = real(ids, category_ids, shape)
+        return [
+            {**document, "name": "not what graphql-core says"} for document in found
+        ]
+
+    monkeypatch.setattr(json_documents, "aproduct_documents", _sync_to_async(wrong))
+
+    gql(gql_client, EVERY_FIELD, {"first": 10})
+
+    assert any("differs from graphql-core" in m for m in plans.MISMATCHES)
+    plans.MISMATCHES.clear()  # caught: the test passes
+
+
+def test_a_plan_that_fails_hands_its_tree_to_graphql_core(
+    gql_client, catalog, monkeypatch
+):
+    def broken(plan, sources):
+        raise RuntimeError("a plan bug")
+
+    monkeypatch.setattr(plans, "run", broken)
+
+    body = gql(gql_client, EVERY_FIELD, {"first": 10})
+
+    assert "errors" not in body
+    assert len(body["data"]["products"]["edges"]) == 2
