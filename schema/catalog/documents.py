@@ -15,7 +15,7 @@ categories and variants that the statement will bring.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from graphql import (
@@ -104,7 +104,7 @@ def _part(
     return docs.Relation(relation, child)  # type: ignore[arg-type]
 
 
-def reader(plan: ObjectPlan, context: Any) -> Any:
+def reader(plan: ObjectPlan) -> Any:
     """The bulk reader of a `Product` plan, if documents are worth reading.
 
     Only when the selection reaches the category or the variants: fields of
@@ -115,11 +115,11 @@ def reader(plan: ObjectPlan, context: Any) -> Any:
     product_shape = shape(plan)
     if product_shape is None or not docs.relations(product_shape):
         return None
-    loader = context.loaders.product_documents(product_shape)
 
-    def read(rows: Sequence[Any]) -> Awaitable[list[dict[str, Any] | None]] | Any:
+    def read(rows: Sequence[Any], context: Any) -> Any:
         if not all(isinstance(row, ProductRow) for row in rows):
             return _none()
+        loader = context.loaders.product_documents(product_shape)
         return loader.load_many(
             [(row.id, row.category_id) for row in rows]  # the category for its tag
         )

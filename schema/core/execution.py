@@ -197,7 +197,7 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         """Complete `sources` by the plan, or by graphql-core if it cannot."""
         try:
-            rows = plans.run(compiled, sources)
+            rows = plans.run(compiled, sources, self)
         except Exception:
             return graphql_core()
         if not isinstance(rows, list):

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from inspect import isawaitable
@@ -73,8 +74,9 @@ class FieldPlan:
     list_depth: int = 0
     item_non_null: tuple[bool, ...] = ()
     child: ObjectPlan | None = None
-    # Builds the strawberry Info for a resolver that asks for one (per level).
-    make_info: Callable[[], Any] | None = None
+    # What a resolver that asks for an Info gets one from (one per level):
+    # the field, its nodes, its parent type, a path naming it, its definition.
+    info_parts: tuple[Any, list[Any], GraphQLObjectType, Path, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -88,16 +90,16 @@ class ObjectPlan:
     bulk: BulkReader | None = None
 
 
-# Given the sources of one level, their finished response objects in order;
-# None (for all, or any) has the plan write them field by field.
+# Given the sources of one level and the request's context, their finished
+# response objects in order; None (for all, or any) has the plan write them
+# field by field.
 BulkReader = Callable[
-    [Sequence[Any]], Awaitable[Sequence[dict[str, Any] | None] | None]
+    [Sequence[Any], Any], Awaitable[Sequence[dict[str, Any] | None] | None]
 ]
 
-# Type name -> a function that returns a bulk reader for a plan of that type
-# in a request (its context), or None if it cannot write that selection
-# (schema/api.py fills it).
-BULK_READERS: dict[str, Callable[[ObjectPlan, Any], BulkReader | None]] = {}
+# Type name -> a function that returns a bulk reader for a plan of that type,
+# or None if it cannot write that selection (schema/api.py fills it).
+BULK_READERS: dict[str, Callable[[ObjectPlan], BulkReader | None]] = {}
 
 
 # A compiled plan, or None when graphql-core must complete the subtree.
@@ -170,6 +172,39 @@ def attrgetter_reader(name: str) -> Callable[[Any, Any], Any]:
     return read
 
 
+# Plans shared between requests, most recently used last (Planner._shared).
+_PLANS_KEPT = 1024
+_PLANS: OrderedDict[tuple[str, tuple[int, ...]], tuple[tuple[Any, ...], Compiled]] = (
+    OrderedDict()
+)
+# Whether an operation's selections are free of directives, by its node.
+_STATIC: OrderedDict[int, tuple[Any, bool]] = OrderedDict()
+
+
+def _static(context: Any) -> bool:
+    """Whether the operation (and its fragments) carry no directive at all."""
+    operation = context.operation
+    found = _STATIC.get(id(operation))
+    if found is not None and found[0] is operation:
+        return found[1]
+    nodes = [operation, *context.fragment_definitions.values()]
+    static = not any(_directives(node.selection_set) for node in nodes)
+    _STATIC[id(operation)] = (operation, static)
+    if len(_STATIC) > _PLANS_KEPT:
+        _STATIC.popitem(last=False)
+    return static
+
+
+def _directives(selection_set: Any) -> bool:
+    for selection in selection_set.selections:
+        if selection.directives:
+            return True
+        below = getattr(selection, "selection_set", None)
+        if below is not None and _directives(below):
+            return True
+    return False
+
+
 class Planner:
     """Compiles plans for one execution; graphql-core's context supplies the rest."""
 
@@ -187,9 +222,36 @@ class Planner:
         cached = self._compiled.get(key)
         if cached is not None and cached[0] is details:
             return cached[1]
-        compiled = self._compile(return_type, details, path)
+        compiled = self._shared(return_type, details, path)
         # Keep `details` alive with its plan: the key holds only its id.
         self._compiled[key] = (details, compiled)
+        return compiled
+
+    def _shared(
+        self, return_type: GraphQLObjectType, details: FieldDetailsList, path: Any
+    ) -> Compiled:
+        """A plan compiled by an earlier request for the same nodes, or a new one.
+
+        The parser cache hands every request of one document the same nodes,
+        so they identify the selection, unless a directive (@skip/@include on
+        a variable) makes it depend on the request: such documents compile
+        per request.
+        """
+        if not _static(self.context):
+            return self._compile(return_type, details, path)
+        nodes = tuple(d.node for d in details)
+        key = (return_type.name, tuple(map(id, nodes)))
+        found = _PLANS.get(key)
+        if found is not None and all(
+            a is b for a, b in zip(found[0], nodes, strict=True)
+        ):
+            _PLANS.move_to_end(key)
+            return found[1]
+        compiled = self._compile(return_type, details, path)
+        # The entry holds the nodes, so their ids cannot be reused meanwhile.
+        _PLANS[key] = (nodes, compiled)
+        if len(_PLANS) > _PLANS_KEPT:
+            _PLANS.popitem(last=False)
         return compiled
 
     def _compile(
@@ -206,7 +268,7 @@ class Planner:
             plan.fields.append(field_plan)
         bulk = BULK_READERS.get(object_type.name)
         if bulk is not None:
-            plan.bulk = bulk(plan, self.context.context_value)
+            plan.bulk = bulk(plan)
         return plan
 
     def _field(
@@ -241,19 +303,16 @@ class Planner:
             item_non_null=items,
         )
         if wants_info:
-            context = self.context
-
             # One Info serves the whole level, so its path names the field
             # and its parent type but no list index; errors are graphql-core's.
-            field_path = Path(path, key, parent.name)
-
-            def make_info() -> Any:
-                raw = context.build_resolve_info(
-                    graphql_field, [d.node for d in details], parent, field_path
-                )
-                return strawberry.Info(_raw_info=raw, _field=definition)
-
-            plan.make_info = make_info
+            nodes = [d.node for d in details]
+            plan.info_parts = (
+                graphql_field,
+                nodes,
+                parent,
+                Path(path, key, parent.name),
+                definition,
+            )
         if isinstance(named, GraphQLScalarType | GraphQLEnumType):
             plan.serialize = named.serialize
             return plan
@@ -267,15 +326,16 @@ class Planner:
 
 
 def run(
-    plan: ObjectPlan, sources: Sequence[Any]
+    plan: ObjectPlan, sources: Sequence[Any], context: Any
 ) -> list[dict[str, Any]] | Awaitable[list[dict[str, Any]]]:
     """Complete `sources` (objects of the plan's type) level by level.
 
     Synchronous when every value is at hand (graphql-core's `execute_sync`
     needs that); a coroutine when a level must wait for dataloader futures.
+    `context` is graphql-core's execution context of this request.
     """
     outputs: list[dict[str, Any]] = [{} for _ in sources]
-    steps = _level(plan, sources, outputs)
+    steps = _level(plan, sources, outputs, context)
     try:
         waiting = next(steps)
     except StopIteration:
@@ -299,14 +359,17 @@ Steps = Generator[list[Awaitable[Any]], list[Any], None]
 
 
 def _level(
-    plan: ObjectPlan, sources: Sequence[Any], outputs: list[dict[str, Any]]
+    plan: ObjectPlan,
+    sources: Sequence[Any],
+    outputs: list[dict[str, Any]],
+    context: Any,
 ) -> Steps:
     if plan.is_type_of is not None:
         for source in sources:
             if plan.is_type_of(source, None) is not True:
                 raise Fallback
     if plan.bulk is not None and sources:
-        (documents,) = yield [plan.bulk(sources)]
+        (documents,) = yield [plan.bulk(sources, context.context_value)]
         if documents is not None and None not in documents:
             for output, document in zip(outputs, documents, strict=True):
                 output.update(document)
@@ -319,7 +382,7 @@ def _level(
             continue
         read = field_plan.read
         assert read is not None
-        info = field_plan.make_info() if field_plan.make_info is not None else None
+        info = _info(context, field_plan.info_parts)
         values = [read(source, info) for source in sources]
         pending = [i for i, value in enumerate(values) if isawaitable(value)]
         if pending:
@@ -336,7 +399,16 @@ def _level(
             assert field_plan.child is not None
             below.append((field_plan.child, children, child_outputs))
     for child, children, child_outputs in below:
-        yield from _level(child, children, child_outputs)
+        yield from _level(child, children, child_outputs, context)
+
+
+def _info(context: Any, parts: Any) -> Any:
+    """The strawberry Info a resolver of this level receives, or None."""
+    if parts is None:
+        return None
+    graphql_field, nodes, parent, path, definition = parts
+    raw = context.build_resolve_info(graphql_field, nodes, parent, path)
+    return strawberry.Info(_raw_info=raw, _field=definition)
 
 
 def _write(

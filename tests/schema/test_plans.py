@@ -154,7 +154,7 @@ def test_a_plan_that_answers_differently_is_caught_by_the_check(
 def test_a_plan_that_fails_hands_its_tree_to_graphql_core(
     gql_client, catalog, monkeypatch
 ):
-    def broken(plan, sources):
+    def broken(plan, sources, context):
         raise RuntimeError("a plan bug")
 
     monkeypatch.setattr(plans, "run", broken)
