@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from apps.catalog import json_documents, selectors, stock
@@ -11,7 +12,7 @@ from apps.core.pagination import Page, Window
 from schema.loaders.base import Loader
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Awaitable, Sequence
 
 
 class CategoryByIdLoader(Loader[int, CategoryRow | None]):
@@ -100,23 +101,64 @@ class SaleProductPartByIdLoader(Loader[int, stock.SaleProductPart | None]):
         return [found.get(key) for key in keys]
 
 
-class ProductDocumentsLoader(Loader[tuple[int, int], dict[str, Any] | None]):
+class ProductDocumentsLoader:
     """Product documents of one shape; keys are (product id, its category id).
 
-    None for every key where the database cannot build documents (SQLite) or
-    a product has gone: the plan then writes the rows itself.
+    Like a dataloader, it gathers the keys asked for in one turn of the event
+    loop (each category's page of products) into one statement. Unlike
+    aiodataloader it keeps one future per batch rather than one per key:
+    per-key futures cost about 1 ms of CPU on a page of 50 products, as much
+    as the statement. Documents are None where the database cannot build
+    them (SQLite) or a product has gone: the plan then writes the rows itself.
     """
 
     def __init__(self, shape: json_documents.Shape) -> None:
-        super().__init__()
         self.shape = shape
+        self._known: dict[int, dict[str, Any] | None] = {}
+        self._pending: dict[int, int] = {}
+        self._batch: asyncio.Future[None] | None = None
 
-    async def batch_load_fn(
+    def load_many(
         self, keys: Sequence[tuple[int, int]]
+    ) -> Awaitable[list[dict[str, Any] | None]]:
+        """The documents of `keys`, in order, from this turn's batch."""
+        for pk, category_id in keys:
+            if pk not in self._known:
+                self._pending[pk] = category_id
+        batch = self._batch
+        if self._pending and batch is None:
+            batch = self._batch = asyncio.get_running_loop().create_future()
+            asyncio.get_running_loop().call_soon(self._dispatch)
+        return self._documents([pk for pk, _ in keys], batch)
+
+    async def _documents(
+        self, ids: list[int], batch: asyncio.Future[None] | None
     ) -> list[dict[str, Any] | None]:
+        if batch is not None:
+            await batch
+        return [self._known.get(pk) for pk in ids]
+
+    def _dispatch(self) -> None:
+        pending, batch = self._pending, self._batch
+        self._pending, self._batch = {}, None
+        assert batch is not None
+        task = asyncio.ensure_future(self._fetch(pending))
+        task.add_done_callback(lambda done: _settle(batch, done))
+
+    async def _fetch(self, pending: dict[int, int]) -> None:
+        ids = list(pending)
         found = await json_documents.aproduct_documents(
-            [pk for pk, _ in keys],
-            list(dict.fromkeys(category for _, category in keys)),
-            self.shape,
+            ids, list(dict.fromkeys(pending.values())), self.shape
         )
-        return list(found) if found is not None else [None] * len(keys)
+        documents = found if found is not None else [None] * len(ids)
+        self._known.update(zip(ids, documents, strict=True))
+
+
+def _settle(batch: asyncio.Future[None], done: asyncio.Future[None]) -> None:
+    """Pass the fetch's outcome, value or error, to everyone waiting on it."""
+    if done.cancelled():
+        batch.cancel()
+    elif (error := done.exception()) is not None:
+        batch.set_exception(error)
+    else:
+        batch.set_result(None)
