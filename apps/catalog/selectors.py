@@ -27,7 +27,7 @@ from django.db.models import (
     When,
 )
 
-from apps.catalog import models
+from apps.catalog import json_documents, models
 from apps.catalog.errors import CatalogErrorCode, CatalogFilterError
 from apps.catalog.filters import ORDERINGS, ProductFilter, ProductSort
 from apps.catalog.rows import (
@@ -161,6 +161,14 @@ class PageWithRelations:
     page: Page[ProductRow]
     categories: dict[int, CategoryRow] | None
     variants: dict[int, list[VariantRow]] | None
+
+
+@dataclass(frozen=True, slots=True)
+class PageWithDocuments:
+    """A page of products and their documents (None where none can be built)."""
+
+    page: Page[ProductRow]
+    documents: list[dict[str, Any]] | None
 
 
 class ProductSearch:
@@ -302,6 +310,29 @@ class ProductSearch:
             page=page,
             categories=categories_by_ids(category_ids) if categories else None,
             variants=variants_by_product_ids(product_ids) if variants else None,
+        )
+
+    def page_with_documents(
+        self, *, sort: ProductSort, window: Window, shape: json_documents.Shape
+    ) -> PageWithDocuments:
+        """Return one page (as `page`) and its products as documents of `shape`.
+
+        Both queries in one call, so one thread hop from async code.
+        """
+        page = self.page(sort=sort, window=window)
+        found = json_documents.product_documents(
+            [row.id for row in page.rows],
+            list(dict.fromkeys(row.category_id for row in page.rows)),
+            shape,
+        )
+        return PageWithDocuments(page=page, documents=found)
+
+    async def apage_with_documents(
+        self, *, sort: ProductSort, window: Window, shape: json_documents.Shape
+    ) -> PageWithDocuments:
+        """Async twin of `page_with_documents`."""
+        return await sync_to_async(self.page_with_documents)(
+            sort=sort, window=window, shape=shape
         )
 
     async def apage(self, *, sort: ProductSort, window: Window) -> Page[ProductRow]:

@@ -15,7 +15,8 @@ categories and variants that the statement will bring.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from graphql import (
@@ -70,38 +71,160 @@ _OBJECTS: dict[str, dict[str, tuple[str, str | None, dict[str, str]]]] = {
 }
 
 
-def shape(plan: ObjectPlan, renamed: dict[str, str] | None = None) -> docs.Shape | None:
+# One selected field: its response key, its schema name, and (for objects)
+# the type it holds and a way to list the fields selected below it.
+Selected = tuple[str, str, str | None, Callable[[], "list[Selected] | None"] | None]
+
+
+def shape(plan: ObjectPlan) -> docs.Shape | None:
     """The document shape of a compiled plan, or None if a field has none."""
-    fields: list[tuple[str, docs.Part]] = []
+    return _build(plan.type_name, _plan_fields(plan), None)
+
+
+def _plan_fields(plan: ObjectPlan) -> list[Selected]:
+    fields: list[Selected] = []
     for field_plan in plan.fields:
-        part = _part(plan.type_name, field_plan, renamed)
+        child = field_plan.child
+        if field_plan.kind == TYPENAME:
+            fields.append((field_plan.key, "__typename", None, None))
+        elif child is None:
+            fields.append((field_plan.key, field_plan.name, None, None))
+        else:
+            below = partial(_plan_fields, child)
+            fields.append((field_plan.key, field_plan.name, child.type_name, below))
+    return fields
+
+
+def _build(
+    type_name: str, fields: list[Selected] | None, renamed: dict[str, str] | None
+) -> docs.Shape | None:
+    """The shape of `fields` selected on `type_name`, or None if one has none."""
+    if fields is None:
+        return None
+    parts: list[tuple[str, docs.Part]] = []
+    for key, name, child_type, below in fields:
+        part = _part(type_name, name, child_type, below, renamed)
         if part is None:
             return None
-        fields.append((field_plan.key, part))
-    return docs.Shape(tuple(fields))
+        parts.append((key, part))
+    return docs.Shape(tuple(parts))
 
 
 def _part(
-    type_name: str, field_plan: Any, renamed: dict[str, str] | None
+    type_name: str,
+    name: str,
+    child_type: str | None,
+    below: Callable[[], list[Selected] | None] | None,
+    renamed: dict[str, str] | None,
 ) -> docs.Part | None:
-    if field_plan.kind == TYPENAME:
+    if name == "__typename":
         return docs.Const(type_name)
-    name = field_plan.name
     if renamed is not None:  # an object made from its parent's row
-        return docs.Value(renamed[name]) if name in renamed else None
+        return docs.Value(renamed[name]) if name in renamed and below is None else None
     scalar = _SCALARS.get(type_name, {}).get(name)
     if scalar is not None:
-        return scalar
+        return scalar if below is None else None
     found = _OBJECTS.get(type_name, {}).get(name)
-    if found is None or field_plan.child is None:
+    if found is None or below is None:
         return None
-    child_type, relation, values = found
-    child = shape(field_plan.child, values if relation is None else None)
-    if child is None or field_plan.child.type_name != child_type:
+    expected, relation, values = found
+    if child_type is not None and child_type != expected:
+        return None
+    child = _build(expected, below(), values if relation is None else None)
+    if child is None:
         return None
     if relation is None:
         return docs.Nested(child)
     return docs.Relation(relation, child)  # type: ignore[arg-type]
+
+
+def selection_shape(info: Any) -> docs.Shape | None:
+    """The shape the plan will find for a connection's nodes, read from the document.
+
+    Read before the nodes exist, by the resolver of the connection, so it can
+    load documents with the page. Only for plain selections: no directives,
+    no arguments below `node`, fragments on the node's own type; for anything
+    else None, and the plan reads documents itself a moment later.
+    """
+    raw = info._raw_info
+    fragments: dict[str, FragmentDefinitionNode] = raw.fragments
+    sets = [node.selection_set for node in raw.field_nodes if node.selection_set]
+    for name in ("edges", "node"):
+        merged = _merged(sets, fragments, None)
+        matches = [entry for entry in (merged or {}).values() if entry[0] == name]
+        if len(matches) != 1:
+            return None
+        sets = matches[0][1]
+    return _build("Product", _document_fields(sets, fragments, "Product"), None)
+
+
+def _document_fields(
+    sets: list[SelectionSetNode], fragments: dict[str, Any], type_name: str
+) -> list[Selected] | None:
+    merged = _merged(sets, fragments, type_name)
+    if merged is None:
+        return None
+    fields: list[Selected] = []
+    for key, (name, below) in merged.items():
+        if not below:
+            fields.append((key, name, None, None))
+            continue
+        child_type = _OBJECTS.get(type_name, {}).get(name, ("?", None, {}))[0]
+        fields.append(
+            (key, name, None, partial(_document_fields, below, fragments, child_type))
+        )
+    return fields
+
+
+def _merged(
+    sets: list[SelectionSetNode], fragments: dict[str, Any], type_name: str | None
+) -> dict[str, tuple[str, list[SelectionSetNode]]] | None:
+    """Fields by response key, in order, their selections merged; None if unsure."""
+    merged: dict[str, tuple[str, list[SelectionSetNode]]] = {}
+    for selection_set in sets:
+        for selection in selection_set.selections:
+            if selection.directives:
+                return None
+            if isinstance(selection, FieldNode):
+                if type_name is not None and selection.arguments:
+                    return None
+                key = selection.alias.value if selection.alias else selection.name.value
+                name, below = merged.setdefault(key, (selection.name.value, []))
+                if name != selection.name.value:
+                    return None
+                if selection.selection_set is not None:
+                    below.append(selection.selection_set)
+                continue
+            inner = _fragment_set(selection, fragments, type_name)
+            if inner is None:
+                return None
+            nested = _merged([inner], fragments, type_name)
+            if nested is None:
+                return None
+            for key, (name, below) in nested.items():
+                own_name, own_below = merged.setdefault(key, (name, []))
+                if own_name != name:
+                    return None
+                own_below.extend(below)
+    return merged
+
+
+def _fragment_set(
+    selection: Any, fragments: dict[str, Any], type_name: str | None
+) -> SelectionSetNode | None:
+    """The selections of a fragment on `type_name` itself, else None."""
+    if isinstance(selection, InlineFragmentNode):
+        condition, inner = selection.type_condition, selection.selection_set
+    elif isinstance(selection, FragmentSpreadNode):
+        fragment = fragments.get(selection.name.value)
+        if fragment is None:
+            return None
+        condition, inner = fragment.type_condition, fragment.selection_set
+    else:
+        return None
+    if condition is not None and condition.name.value != type_name:
+        return None
+    return inner
 
 
 def reader(plan: ObjectPlan) -> Any:
@@ -129,83 +252,3 @@ def reader(plan: ObjectPlan) -> Any:
 
 async def _none() -> None:
     return None
-
-
-# What `covered` accepts below a node: field name -> what is allowed below it.
-_TREE: dict[str, Any] = {
-    "Product": {
-        **dict.fromkeys(_SCALARS["Product"]),
-        "__typename": None,
-        "basePrice": "Money",
-        "category": "Category",
-        "variants": "ProductVariant",
-    },
-    "Category": {**dict.fromkeys(_SCALARS["Category"]), "__typename": None},
-    "ProductVariant": {
-        **dict.fromkeys(_SCALARS["ProductVariant"]),
-        "__typename": None,
-        "price": "Money",
-        "stock": "Stock",
-    },
-    "Money": dict.fromkeys(("amount", "currency", "__typename")),
-    "Stock": dict.fromkeys(("available", "isSoldOut", "isLow", "__typename")),
-}
-
-
-def covered(info: Any) -> bool:
-    """Whether the nodes of the connection `info` resolves will come as documents.
-
-    Read from the document alone (as schema/core/selection.py does): every
-    field below `edges { node }` is one `shape` maps, with no arguments and
-    no directives, so the plan will take the one-statement path.
-    """
-    raw = info._raw_info
-    fragments: dict[str, FragmentDefinitionNode] = raw.fragments
-    sets = [node.selection_set for node in raw.field_nodes if node.selection_set]
-    for name in ("edges", "node"):
-        found = [f for f in _fields(sets, fragments) if f is not None]
-        if any(f.directives for f in found):
-            return False
-        sets = [
-            f.selection_set for f in found if f.name.value == name and f.selection_set
-        ]
-    return bool(sets) and _allowed(sets, "Product", fragments)
-
-
-def _allowed(
-    sets: list[SelectionSetNode], type_name: str, fragments: dict[str, Any]
-) -> bool:
-    allowed = _TREE[type_name]
-    for field in _fields(sets, fragments):
-        if field is None or field.directives or field.arguments:
-            return False
-        name = field.name.value
-        if name not in allowed:
-            return False
-        below = allowed[name]
-        if below is not None and (
-            field.selection_set is None
-            or not _allowed([field.selection_set], below, fragments)
-        ):
-            return False
-    return True
-
-
-def _fields(
-    sets: list[SelectionSetNode], fragments: dict[str, FragmentDefinitionNode]
-) -> Iterator[FieldNode | None]:
-    """The fields of `sets`, through fragments; None for anything conditional."""
-    for selection_set in sets:
-        for selection in selection_set.selections:
-            if selection.directives and not isinstance(selection, FieldNode):
-                yield None
-            elif isinstance(selection, FieldNode):
-                yield selection
-            elif isinstance(selection, InlineFragmentNode):
-                yield from _fields([selection.selection_set], fragments)
-            elif isinstance(selection, FragmentSpreadNode):
-                fragment = fragments.get(selection.name.value)
-                if fragment is None:
-                    yield None
-                else:
-                    yield from _fields([fragment.selection_set], fragments)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from apps.catalog.rows import ProductRow
 from apps.catalog.selectors import PageWithRelations
-from schema.catalog.documents import covered
+from schema.catalog.documents import selection_shape
 from schema.context import Info
 from schema.core.selection import selected_fields
 
@@ -17,7 +17,7 @@ def wanted_relations(info: Info) -> tuple[bool, bool]:
 
     Neither when the nodes will come as documents (schema/catalog/documents.py).
     """
-    if covered(info):
+    if selection_shape(info) is not None:
         return False, False
     wanted = selected_fields(info, "edges", "node")
     return "category" in wanted, "variants" in wanted

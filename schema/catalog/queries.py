@@ -5,9 +5,12 @@ from typing import Annotated
 import strawberry
 from strawberry import relay
 
-from apps.catalog import selectors
-from apps.catalog.filters import ProductFilter
+from apps.catalog import json_documents, selectors
+from apps.catalog.filters import ProductFilter, ProductSort
+from apps.catalog.rows import ProductRow
 from apps.core.errors import DomainError
+from apps.core.pagination import Page, Window
+from schema.catalog.documents import selection_shape
 from schema.catalog.inputs import ProductFilterInput
 from schema.catalog.prefetch import know_relations, wanted_relations
 from schema.catalog.types import (
@@ -126,14 +129,36 @@ class CatalogQuery:
         scope = f"products:{order}"
         window = paging.window(scope=scope)
         search = selectors.ProductSearch(filters)
-        categories, variants = wanted_relations(info)
         try:
-            found = await search.apage_with_relations(
-                sort=order, window=window, categories=categories, variants=variants
-            )
+            page = await _page(info, search, order, window)
         except DomainError as error:
             raise from_domain(error) from None
-        know_relations(info, found)
         return connection_of(  # type: ignore[no-any-return]
-            found.page, scope=scope, cls=ProductConnection, search=search
+            page, scope=scope, cls=ProductConnection, search=search
         )
+
+
+async def _page(
+    info: Info, search: selectors.ProductSearch, order: ProductSort, window: Window
+) -> Page[ProductRow]:
+    """Read the page and, in the same hop, what its nodes will need.
+
+    Documents when the plan will write the nodes from them
+    (schema/catalog/documents.py), else the categories and variants selected.
+    """
+    shape = selection_shape(info)
+    if shape is not None and json_documents.relations(shape):
+        with_documents = await search.apage_with_documents(
+            sort=order, window=window, shape=shape
+        )
+        if with_documents.documents is not None:
+            info.context.loaders.product_documents(shape).know(
+                [row.id for row in with_documents.page.rows], with_documents.documents
+            )
+        return with_documents.page
+    categories, variants = wanted_relations(info)
+    found = await search.apage_with_relations(
+        sort=order, window=window, categories=categories, variants=variants
+    )
+    know_relations(info, found)
+    return found.page

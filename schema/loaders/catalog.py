@@ -118,6 +118,10 @@ class ProductDocumentsLoader:
         self._pending: dict[int, int] = {}
         self._batch: asyncio.Future[None] | None = None
 
+    def know(self, ids: Sequence[int], documents: Sequence[dict[str, Any]]) -> None:
+        """Record documents read with their page, as if a batch had loaded them."""
+        self._known.update(zip(ids, documents, strict=True))
+
     def load_many(
         self, keys: Sequence[tuple[int, int]]
     ) -> Awaitable[list[dict[str, Any] | None]]:

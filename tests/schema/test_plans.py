@@ -143,6 +143,7 @@ def test_a_plan_that_answers_differently_is_caught_by_the_check(
             {**document, "name": "not what graphql-core says"} for document in found
         ]
 
+    monkeypatch.setattr(json_documents, "product_documents", wrong)
     monkeypatch.setattr(json_documents, "aproduct_documents", _sync_to_async(wrong))
 
     gql(gql_client, EVERY_FIELD, {"first": 10})
