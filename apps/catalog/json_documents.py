@@ -112,11 +112,12 @@ _VALUES: dict[Table, dict[str, str]] = {
         "sku": f"v.{_column(models.ProductVariant, 'sku')}",
         "size": f"v.{_column(models.ProductVariant, 'size')}",
         "colour": f"v.{_column(models.ProductVariant, 'colour')}",
+        # A variant's product is the document's `p` (the variants are its own).
         "price": (
             f"COALESCE(v.{_column(models.ProductVariant, 'price_override')},"
-            f" vp.{_column(models.Product, 'base_price')})::text"
+            f" p.{_column(models.Product, 'base_price')})::text"
         ),
-        "currency": f"vp.{_column(models.Product, 'currency')}",
+        "currency": f"p.{_column(models.Product, 'currency')}",
         "available": _AVAILABLE,
         "sold_out": f"({_AVAILABLE} <= 0)",
         "low": f"({_AVAILABLE} > 0 AND {_AVAILABLE} <= 5)",
@@ -163,7 +164,6 @@ def _part(table: Table, part: Part) -> str:
     return (
         f"COALESCE((SELECT json_agg({variant} ORDER BY v.id)"  # noqa: S608
         f" FROM {_VARIANT} v"
-        f" JOIN {_PRODUCT} vp ON vp.id = v.{product_fk}"
         f" LEFT JOIN {_STOCK} s ON s.{_column(models.Stock, 'variant')} = v.id"
         f" WHERE v.{product_fk} = p.id), '[]'::json)"
     )
@@ -184,8 +184,11 @@ def product_sql(shape: Shape) -> str:
     document = _object("product", shape)
     return (
         f"SELECT COALESCE(json_agg({document} ORDER BY ids.ord), '[]'::json)::text"  # noqa: S608
-        f" FROM unnest(%s::bigint[]) WITH ORDINALITY AS ids(id, ord)"
+        f" FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS ids(id, ord)"
         f" JOIN {_PRODUCT} p ON p.id = ids.id"
+        # Said again on `p` so PostgreSQL looks the page up by primary key
+        # rather than scanning every product to join them.
+        f" WHERE p.id = ANY(%(ids)s::bigint[])"
     )
 
 
@@ -218,7 +221,7 @@ def product_documents(
     if "variants" in reached:
         cache_tags.record(cache_tags.STOCK)
     with connection.cursor() as cursor:
-        cursor.execute(product_sql(shape), [ids])
+        cursor.execute(product_sql(shape), {"ids": ids})
         (text,) = cursor.fetchone()
     documents: list[dict[str, Any]] = orjson.loads(text)
     return documents if len(documents) == len(ids) else None
