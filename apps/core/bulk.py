@@ -17,7 +17,7 @@ from itertools import batched
 from typing import Any
 
 from django.db import connections, models
-from django.db.models import Field
+from django.db.models import Field, QuerySet
 
 # Rows per executemany outside PostgreSQL: bounded memory, few round trips.
 _FALLBACK_BATCH = 2000
@@ -176,3 +176,26 @@ def _insert_many(
             )
             count += len(chunk)
     return count
+
+
+def insert_select(
+    model: type[models.Model],
+    names: Sequence[str],
+    source: QuerySet[Any],
+) -> int:
+    """INSERT INTO `model` the rows `source` selects, in the database; return how many.
+
+    `source` must have a field or an annotation for each of `names` (the
+    fields of `model` to fill); nothing travels through Python, so a rebuild
+    of a whole table is one statement.
+    """
+    query = source.values_list(*names)
+    using = query.db
+    connection = connections[using]
+    # values_list selects the columns in the order named (Django 5.2+).
+    select, params = query.query.get_compiler(using=using).as_sql()
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = _columns(using, _fields(model, names))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) {select}", params)
+        return int(cursor.rowcount)
