@@ -22,7 +22,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -227,6 +227,7 @@ def rollups_rebuild(days: Iterable[date] | None = None) -> int:
     if chosen == []:
         return 0
     with transaction.atomic():
+        _no_jit()
         for model in (DailySales, DailyVariantSales, DailyCategorySales):
             rows = model.objects.all()
             (rows if chosen is None else rows.filter(day__in=chosen)).delete()
@@ -234,3 +235,15 @@ def rollups_rebuild(days: Iterable[date] | None = None) -> int:
         if chosen is None:
             return DailySales.objects.values("day").distinct().count()
     return len(chosen)
+
+
+def _no_jit() -> None:
+    """Switch PostgreSQL's JIT off for the rest of this transaction.
+
+    A year's rebuild is costed high enough to be JIT-compiled, and compiling
+    saves nothing here: it adds 2 to 3 s to a rebuild of about 5 s (100,000
+    orders, 2 cores). A single day is never costed that high.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
