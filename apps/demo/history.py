@@ -9,7 +9,7 @@ seed and index, so a second run adds only what is missing.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -19,12 +19,15 @@ from django.db import transaction
 
 from apps.accounts.models import User
 from apps.catalog.models import ProductVariant
+from apps.core.bulk import copy_rows, reserve_ids
 from apps.core.money import quantize_money
 from apps.orders.models import Order, OrderLine, OrderStatusChange
 from apps.orders.status import OrderStatus
 from apps.payments.models import Payment, PaymentStatus, Provider
 
-BATCH = 1000
+# Orders per transaction: one bulk write per table each, and a restart
+# point (a second run adds only the missing orders).
+BATCH = 5000
 CUSTOMERS_PER_ORDERS = 20  # one demo customer per twenty orders
 
 
@@ -34,7 +37,9 @@ class HistoryResult:
     existing: int
 
 
-@dataclass(frozen=True, slots=True)
+# eq=False: compared and hashed by identity, which is cheaper than by every
+# field and the same here (one object per variant); _plan dedupes with it.
+@dataclass(frozen=True, slots=True, eq=False)
 class _Variant:
     id: int
     product_name: str
@@ -124,7 +129,7 @@ def _customers(count: int, seed: int) -> list[int]:
     unusable = make_password(None)
     User.objects.bulk_create(
         [User(email=email, password=unusable) for email in emails if email not in have],
-        batch_size=BATCH,
+        batch_size=1000,
     )
     return list(
         User.objects.filter(email__in=emails)
@@ -142,85 +147,143 @@ def _batch(
     variants: list[_Variant],
     customers: list[int],
 ) -> None:
+    """Write the orders `indices` with their lines, audit rows and payments.
+
+    One transaction, one bulk write per table (COPY on PostgreSQL). Order ids
+    are reserved first so that the other rows can point at their order
+    without reading the orders back.
+    """
     plans = [
         _plan(random.Random(f"{seed}:{n}"), n, now, variants, customers)  # noqa: S311 - demo data
         for n in indices
     ]
     with transaction.atomic():
-        orders = Order.objects.bulk_create(
-            [
-                Order(
-                    number=f"FS-DEMO{seed % 100:02d}-{n:07d}",
-                    customer_id=plan.customer_id,
-                    status=plan.status,
-                    currency=plan.currency,
-                    subtotal=plan.total,
-                    shipping_total=Decimal("0.00"),
-                    total=plan.total,
-                    shipping_address=_ADDRESS,
-                    idempotency_key=f"{prefix}{n}",
-                    expires_at=plan.created_at + timedelta(minutes=30),
-                    paid_at=plan.paid_at,
-                    created_at=plan.created_at,
-                    updated_at=plan.created_at,
-                )
-                for n, plan in zip(indices, plans, strict=True)
-            ],
-            batch_size=BATCH,
+        ids = reserve_ids(Order, len(plans))
+        numbered = list(zip(ids, indices, plans, strict=True))
+        copy_rows(Order, _ORDER_FIELDS, _order_rows(numbered, seed, prefix))
+        copy_rows(OrderLine, _LINE_FIELDS, _line_rows(numbered))
+        copy_rows(OrderStatusChange, _CHANGE_FIELDS, _change_rows(numbered))
+        copy_rows(Payment, _PAYMENT_FIELDS, _payment_rows(numbered, seed))
+
+
+# (order id, order index, plan): what every table's rows are built from.
+type _Numbered = list[tuple[int, int, _Plan]]
+
+# Every NOT NULL column is given: bulk writes fill in no model defaults.
+_ORDER_FIELDS = (
+    "id",
+    "number",
+    "customer",
+    "status",
+    "currency",
+    "subtotal",
+    "shipping_total",
+    "total",
+    "shipping_address",
+    "idempotency_key",
+    "expires_at",
+    "paid_at",
+    "tracking_number",
+    "carrier",
+    "created_at",
+    "updated_at",
+)
+_LINE_FIELDS = (
+    "order",
+    "variant",
+    "product_name",
+    "variant_sku",
+    "size",
+    "colour",
+    "quantity",
+    "unit_price",
+    "line_total",
+)
+_CHANGE_FIELDS = ("order", "from_status", "to_status", "reason", "created_at")
+_PAYMENT_FIELDS = (
+    "order",
+    "provider",
+    "reference",
+    "amount",
+    "currency",
+    "status",
+    "refunded_amount",
+    "flagged_reason",
+    "client_secret",
+    "authorization_url",
+    "created_at",
+    "updated_at",
+)
+_NO_SHIPPING = Decimal("0.00")
+
+
+def _number(seed: int, n: int) -> str:
+    return f"FS-DEMO{seed % 100:02d}-{n:07d}"
+
+
+def _order_rows(
+    numbered: _Numbered, seed: int, prefix: str
+) -> Iterator[tuple[object, ...]]:
+    for pk, n, plan in numbered:
+        yield (
+            pk,
+            _number(seed, n),
+            plan.customer_id,
+            plan.status,
+            plan.currency,
+            plan.total,
+            _NO_SHIPPING,
+            plan.total,
+            _ADDRESS,
+            f"{prefix}{n}",
+            plan.created_at + timedelta(minutes=30),
+            plan.paid_at,
+            "",
+            "",
+            plan.created_at,
+            plan.created_at,
         )
-        # auto_now_add overrides the given created_at: put history back in place.
-        for order, plan in zip(orders, plans, strict=True):
-            order.created_at = plan.created_at
-        Order.objects.bulk_update(orders, ["created_at"], batch_size=BATCH)
-        OrderLine.objects.bulk_create(
-            [
-                OrderLine(
-                    order=order,
-                    variant_id=variant.id,
-                    product_name=variant.product_name,
-                    variant_sku=variant.sku,
-                    size=variant.size,
-                    colour=variant.colour,
-                    quantity=quantity,
-                    unit_price=variant.price,
-                    line_total=quantize_money(variant.price * quantity),
-                )
-                for order, plan in zip(orders, plans, strict=True)
-                for variant, quantity in plan.lines
-            ],
-            batch_size=BATCH,
-        )
-        OrderStatusChange.objects.bulk_create(
-            [
-                OrderStatusChange(
-                    order=order,
-                    from_status=before,
-                    to_status=after,
-                    reason=reason,
-                    created_at=when,
-                )
-                for order, plan in zip(orders, plans, strict=True)
-                for before, after, reason, when in plan.changes
-            ],
-            batch_size=BATCH,
-        )
-        Payment.objects.bulk_create(
-            [
-                Payment(
-                    order=order,
-                    provider=Provider.STRIPE,
-                    reference=f"pi_demo_{seed}_{order.number[-7:]}",
-                    amount=order.total,
-                    currency=order.currency,
-                    status=plan.payment_status,
-                    refunded_amount=plan.refunded,
-                    created_at=plan.paid_at,
-                    updated_at=plan.paid_at,
-                )
-                for order, plan in zip(orders, plans, strict=True)
-                if plan.paid_at is not None
-            ],
-            batch_size=BATCH,
+
+
+def _line_rows(numbered: _Numbered) -> Iterator[tuple[object, ...]]:
+    for pk, _, plan in numbered:
+        for variant, quantity in plan.lines:
+            yield (
+                pk,
+                variant.id,
+                variant.product_name,
+                variant.sku,
+                variant.size,
+                variant.colour,
+                quantity,
+                variant.price,
+                quantize_money(variant.price * quantity),
+            )
+
+
+def _change_rows(numbered: _Numbered) -> Iterator[tuple[object, ...]]:
+    for pk, _, plan in numbered:
+        for before, after, reason, when in plan.changes:
+            yield (pk, before, after, reason, when)
+
+
+def _payment_rows(numbered: _Numbered, seed: int) -> Iterator[tuple[object, ...]]:
+    for pk, n, plan in numbered:
+        if plan.paid_at is None:
+            continue  # never paid: no payment was captured
+        yield (
+            pk,
+            Provider.STRIPE,
+            f"pi_demo_{seed}_{n:07d}",
+            plan.total,
+            plan.currency,
+            plan.payment_status,
+            plan.refunded,
+            "",
+            "",
+            "",
+            plan.paid_at,
+            plan.paid_at,
         )
 
 

@@ -5,6 +5,8 @@ changes (paid, refunded) or on a rebuild: recomputing is idempotent and does
 not depend on the order events arrive in, so the incremental roll-ups and a
 rebuild from scratch are the same rows by construction (and a test checks it
 after a random history). It costs one day's orders, never the whole history.
+Each table's rows are one INSERT ... SELECT grouped by day, computed in the
+database, so a rebuild of a year is three statements, not three per day.
 
 Refunds of an order: its total when REFUNDED, otherwise what its payments
 have refunded (partial refunds). A line's share of a partial refund is in
@@ -14,14 +16,13 @@ proportion to its total.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -29,14 +30,16 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
-    QuerySet,
+    Q,
     Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, NullIf, TruncDate
+from django.db.models.functions import Coalesce, NullIf, Round, TruncDate
+from django.db.models.lookups import In
 
+from apps.core.bulk import insert_select
 from apps.orders.models import Order, OrderLine
 from apps.orders.status import OrderStatus
 from apps.payments.models import Payment
@@ -100,73 +103,106 @@ def _line_refund() -> Case:
     )
 
 
-def _orders_of(day: date) -> QuerySet[Order]:
-    start, end = day_bounds(day)
-    return Order.objects.filter(status__in=COUNTED, paid_at__gte=start, paid_at__lt=end)
+def _paid_on(path: str = "paid_at") -> TruncDate:
+    """The shop-local day of the instant at `path`."""
+    return TruncDate(path, tzinfo=shop_zone())
+
+
+def _counted(days: Collection[date] | None, order: str = "") -> Q:
+    """Orders that count, paid on `days` (any day when None).
+
+    `order` is the path to the order from the rows filtered ("order__" for
+    lines): filtering lines through their join beats an IN (orders) subquery.
+    """
+    counted = Q(**{f"{order}status__in": COUNTED, f"{order}paid_at__isnull": False})
+    if days is None:
+        return counted
+    # The range lets the paid_at index narrow the scan; In picks the days.
+    start, end = day_bounds(min(days))[0], day_bounds(max(days))[1]
+    paid_at = f"{order}paid_at"
+    return counted & Q(
+        In(_paid_on(paid_at), list(days)),
+        **{f"{paid_at}__gte": start, f"{paid_at}__lt": end},
+    )
+
+
+def _order_units() -> Subquery:
+    """The units of the order in the outer query."""
+    return Subquery(
+        OrderLine.objects.filter(order=OuterRef("pk"))
+        .order_by()
+        .values("order")
+        .annotate(units=Sum("quantity"))
+        .values("units")
+    )
+
+
+def _cents(total: Sum) -> Round:
+    """A money sum rounded to the cent in the database, as the columns store it.
+
+    PostgreSQL rounds half away from zero; SQLite sums decimals as floats and
+    would otherwise store their binary noise.
+    """
+    return Round(total, 2, output_field=MONEY)
+
+
+_TOTALS = ("orders", "units", "gross", "refunds")
+
+
+def _write(days: Collection[date] | None) -> None:
+    """Insert the roll-up rows of `days` (every day when None), in the database.
+
+    One INSERT ... SELECT per table, grouped by day: nothing travels through
+    Python, and a year takes three statements.
+    """
+    orders = Order.objects.filter(_counted(days))
+    insert_select(
+        DailySales,
+        ("day", "currency", *_TOTALS),
+        orders.annotate(day=_paid_on())
+        .values("day", "currency")
+        .annotate(
+            orders=Count("pk"),
+            units=Coalesce(Sum(_order_units()), 0),
+            gross=_cents(Sum("total")),
+            refunds=_cents(Sum(_order_refund())),
+        ),
+    )
+    lines = OrderLine.objects.filter(_counted(days, "order__")).annotate(
+        day=_paid_on("order__paid_at"),
+        currency=F("order__currency"),
+        product_id=F("variant__product_id"),
+        category_id=F("variant__product__category_id"),
+    )
+    line_totals = {
+        "orders": Count("order_id", distinct=True),
+        "units": Sum("quantity"),
+        "gross": _cents(Sum("line_total")),
+        "refunds": _cents(Sum(_line_refund())),
+    }
+    variant = (
+        "variant_id",
+        "product_id",
+        "category_id",
+        "product_name",
+        "size",
+        "colour",
+    )
+    insert_select(
+        DailyVariantSales,
+        ("day", "currency", *variant, *_TOTALS),
+        lines.values("day", "currency", *variant).annotate(**line_totals),
+    )
+    insert_select(
+        DailyCategorySales,
+        ("day", "currency", "category_id", *_TOTALS),
+        lines.values("day", "currency", "category_id").annotate(**line_totals),
+    )
 
 
 def rollup_day(day: date) -> None:
     """Recompute every roll-up row of `day` from that day's orders."""
-    orders = _orders_of(day)
-    lines = OrderLine.objects.filter(order__in=orders)
-    with transaction.atomic():
-        DailySales.objects.filter(day=day).delete()
-        DailyVariantSales.objects.filter(day=day).delete()
-        DailyCategorySales.objects.filter(day=day).delete()
-        units = dict(
-            lines.values("order__currency")
-            .annotate(units=Sum("quantity"))
-            .values_list("order__currency", "units")
-        )
-        DailySales.objects.bulk_create(
-            DailySales(day=day, units=units.get(row["currency"], 0), **row)
-            for row in orders.values("currency").annotate(
-                orders=Count("pk"), gross=Sum("total"), refunds=Sum(_order_refund())
-            )
-        )
-        line_totals = {
-            "orders": Count("order_id", distinct=True),
-            "units": Sum("quantity"),
-            "gross": Sum("line_total"),
-            "refunds": Sum(_line_refund()),
-        }
-        DailyVariantSales.objects.bulk_create(
-            DailyVariantSales(
-                day=day,
-                currency=row["order__currency"],
-                variant_id=row["variant_id"],
-                product_id=row["variant__product_id"],
-                category_id=row["variant__product__category_id"],
-                product_name=row["product_name"],
-                size=row["size"],
-                colour=row["colour"],
-                **_totals(row),
-            )
-            for row in lines.values(
-                "order__currency",
-                "variant_id",
-                "variant__product_id",
-                "variant__product__category_id",
-                "product_name",
-                "size",
-                "colour",
-            ).annotate(**line_totals)
-        )
-        DailyCategorySales.objects.bulk_create(
-            DailyCategorySales(
-                day=day,
-                currency=row["order__currency"],
-                category_id=row["variant__product__category_id"],
-                **_totals(row),
-            )
-            for row in lines.values(
-                "order__currency", "variant__product__category_id"
-            ).annotate(**line_totals)
-        )
-
-
-def _totals(row: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: row[key] for key in ("orders", "units", "gross", "refunds")}
+    rollups_rebuild([day])
 
 
 def rollup_order(order_id: int) -> date | None:
@@ -182,19 +218,32 @@ def rollup_order(order_id: int) -> date | None:
 
 
 def rollups_rebuild(days: Iterable[date] | None = None) -> int:
-    """Recompute the roll-ups of `days`, or of every day with paid orders."""
-    if days is None:
-        DailySales.objects.all().delete()
-        DailyVariantSales.objects.all().delete()
-        DailyCategorySales.objects.all().delete()
-        days = (
-            Order.objects.filter(status__in=COUNTED, paid_at__isnull=False)
-            .annotate(day=TruncDate("paid_at", tzinfo=shop_zone()))
-            .values_list("day", flat=True)
-            .distinct()
-        )
-    count = 0
-    for day in sorted(set(days)):
-        rollup_day(day)
-        count += 1
-    return count
+    """Recompute the roll-ups of `days`, or of every day with paid orders.
+
+    Returns how many days were recomputed. One transaction: a report never
+    reads a day between its old rows going and its new ones arriving.
+    """
+    chosen = None if days is None else sorted(set(days))
+    if chosen == []:
+        return 0
+    with transaction.atomic():
+        _no_jit()
+        for model in (DailySales, DailyVariantSales, DailyCategorySales):
+            rows = model.objects.all()
+            (rows if chosen is None else rows.filter(day__in=chosen)).delete()
+        _write(chosen)
+        if chosen is None:
+            return DailySales.objects.values("day").distinct().count()
+    return len(chosen)
+
+
+def _no_jit() -> None:
+    """Switch PostgreSQL's JIT off for the rest of this transaction.
+
+    A year's rebuild is costed high enough to be JIT-compiled, and compiling
+    saves nothing here: it adds 2 to 3 s to a rebuild of about 5 s (100,000
+    orders, 2 cores). A single day is never costed that high.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
