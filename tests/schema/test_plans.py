@@ -164,3 +164,27 @@ def test_a_plan_that_fails_hands_its_tree_to_graphql_core(
 
     assert "errors" not in body
     assert len(body["data"]["products"]["edges"]) == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "query",
+    [
+        "fragment Card on Product { name variants { sku } }"
+        " { products(first: 5) { edges { node { ...Card category { name } } } } }",
+        "{ products(first: 5) { edges { node { title: name"
+        " ... on Product { variants { sku available } } } } } }",
+        "query ($with: Boolean = true) { products(first: 5) { edges { node {"
+        " name category @include(if: $with) { name } } } } }",
+    ],
+    ids=["fragment_case", "alias_and_inline_fragment_case", "directive_case"],
+)
+def test_a_page_reads_its_documents_once_whatever_the_document_looks_like(
+    gql_client, catalog, monkeypatch, query
+):
+    calls = documents_read(monkeypatch)
+
+    body = gql(gql_client, query)
+
+    assert calls == [2]
+    assert len(body["data"]["products"]["edges"]) == 2
