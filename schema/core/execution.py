@@ -172,6 +172,49 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
             item_type, field_details_list, info, path, items, position_context
         )
 
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: GroupedFieldSet,
+        position_context: Any,
+    ) -> AwaitableOrValue[dict[str, Any]]:
+        manager = self.middleware_manager
+        if manager is not None and manager.middlewares:
+            return super().execute_fields(
+                parent_type, source_value, path, grouped_field_set, position_context
+            )
+        fast_fields, slow = self._plan(parent_type, grouped_field_set)
+        fast: dict[str, Any] = {}
+        fallback: GroupedFieldSet | None = None
+        for name, read, serialize, non_null in fast_fields:
+            try:
+                value = read(source_value)
+                if value is not None:
+                    fast[name] = serialize(value)
+                    continue
+                if not non_null:
+                    fast[name] = None
+                    continue
+            except Exception:  # noqa: S110 - graphql-core reports it below
+                pass
+            fallback = fallback if fallback is not None else dict(slow)
+            fallback[name] = grouped_field_set[name]
+        rest_fields = slow if fallback is None else fallback
+        if not rest_fields:
+            return fast
+        rest = super().execute_fields(
+            parent_type, source_value, path, rest_fields, position_context
+        )
+        if self.is_awaitable(rest):
+
+            async def merged() -> dict[str, Any]:
+                return _in_order(grouped_field_set, fast, await rest)
+
+            return merged()
+        return _in_order(grouped_field_set, fast, rest)  # type: ignore[arg-type]
+
     # Compiled plans ------------------------------------------------------------
 
     def _compiled(

@@ -26,6 +26,10 @@ class Item:
     def shout(self) -> str:
         return self.name.upper()
 
+    @strawberry.field
+    def greet(self, word: str) -> str:
+        return f"{word} {self.name}"
+
 
 @strawberry.type
 class Query:
@@ -99,3 +103,26 @@ def test_a_bad_object_in_a_leaf_only_list_is_reported_as_graphql_core_does():
     fast_result, stock_result = both("{ broken { name note } }")
 
     assert fast_result == stock_result
+
+
+def test_plain_leaves_beside_a_field_with_arguments_skip_graphql_cores_field_path(
+    monkeypatch,
+):
+    """Neither a plan nor the leaf-only path takes `items` (an argument below):
+    its plain leaves are still read inline, only `greet` goes through graphql-core.
+    """
+    resolved: list[str] = []
+    real = FastLeafExecutionContext.execute_field
+
+    def counted(self, parent_type, source, field_details_list, path, *rest):
+        resolved.append(field_details_list[0].node.name.value)
+        return real(self, parent_type, source, field_details_list, path, *rest)
+
+    monkeypatch.setattr(FastLeafExecutionContext, "execute_field", counted)
+
+    fast_result, stock_result = both('{ items { name count greet(word: "hi") } }')
+
+    assert fast_result == stock_result
+    assert "name" not in resolved
+    assert "count" not in resolved
+    assert resolved.count("greet") == 2
