@@ -19,6 +19,11 @@ def wanted_relations(info: Info) -> tuple[bool, bool]:
     """
     if selection_shape(info) is not None:
         return False, False
+    return selected_relations(info)
+
+
+def selected_relations(info: Info) -> tuple[bool, bool]:
+    """Whether the client selected the nodes' category, and their variants."""
     wanted = selected_fields(info, "edges", "node")
     return "category" in wanted, "variants" in wanted
 

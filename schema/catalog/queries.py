@@ -12,7 +12,7 @@ from apps.core.errors import DomainError
 from apps.core.pagination import Page, Window
 from schema.catalog.documents import selection_shape
 from schema.catalog.inputs import ProductFilterInput
-from schema.catalog.prefetch import know_relations, wanted_relations
+from schema.catalog.prefetch import know_relations, selected_relations
 from schema.catalog.types import (
     Category,
     CategoryConnection,
@@ -147,7 +147,9 @@ async def _page(
     (schema/catalog/documents.py), else the categories and variants selected.
     """
     shape = selection_shape(info)
-    if shape is not None and json_documents.relations(shape):
+    if shape is not None and not json_documents.relations(shape):
+        return await search.apage(sort=order, window=window)  # only the rows
+    if shape is not None:
         with_documents = await search.apage_with_documents(
             sort=order, window=window, shape=shape
         )
@@ -156,7 +158,7 @@ async def _page(
                 [row.id for row in with_documents.page.rows], with_documents.documents
             )
         return with_documents.page
-    categories, variants = wanted_relations(info)
+    categories, variants = selected_relations(info)  # shape is None: no documents
     found = await search.apage_with_relations(
         sort=order, window=window, categories=categories, variants=variants
     )
