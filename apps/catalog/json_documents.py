@@ -23,6 +23,7 @@ from typing import Any, Literal
 import orjson
 from asgiref.sync import sync_to_async
 from django.db import connection
+from django.db.models.expressions import RawSQL
 
 from apps.catalog import models
 from apps.core import cache_tags
@@ -91,16 +92,17 @@ _AVAILABLE = (
     f" - COALESCE(s.{_column(models.Stock, 'quantity_reserved')}, 0))"
 )
 
-# The values each table's rows offer, as SQL over its alias (p, c, v).
+# The values each table's rows offer, as SQL over its alias (c, v) and the
+# product's, `{p}`: "p" in `product_sql`, the table itself in `annotation`.
 _VALUES: dict[Table, dict[str, str]] = {
     "product": {
-        "pk": "p.id",
-        "name": f"p.{_column(models.Product, 'name')}",
-        "slug": f"p.{_column(models.Product, 'slug')}",
-        "description": f"p.{_column(models.Product, 'description')}",
-        "brand": f"p.{_column(models.Product, 'brand')}",
-        "base_price": f"p.{_column(models.Product, 'base_price')}::text",
-        "currency": f"p.{_column(models.Product, 'currency')}",
+        "pk": "{p}.id",
+        "name": f"{{p}}.{_column(models.Product, 'name')}",
+        "slug": f"{{p}}.{_column(models.Product, 'slug')}",
+        "description": f"{{p}}.{_column(models.Product, 'description')}",
+        "brand": f"{{p}}.{_column(models.Product, 'brand')}",
+        "base_price": f"{{p}}.{_column(models.Product, 'base_price')}::text",
+        "currency": f"{{p}}.{_column(models.Product, 'currency')}",
     },
     "category": {
         "pk": "c.id",
@@ -115,16 +117,16 @@ _VALUES: dict[Table, dict[str, str]] = {
         # A variant's product is the document's `p` (the variants are its own).
         "price": (
             f"COALESCE(v.{_column(models.ProductVariant, 'price_override')},"
-            f" p.{_column(models.Product, 'base_price')})::text"
+            f" {{p}}.{_column(models.Product, 'base_price')})::text"
         ),
-        "currency": f"p.{_column(models.Product, 'currency')}",
+        "currency": f"{{p}}.{_column(models.Product, 'currency')}",
         "available": _AVAILABLE,
         "sold_out": f"({_AVAILABLE} <= 0)",
         "low": f"({_AVAILABLE} > 0 AND {_AVAILABLE} <= 5)",
     },
 }
 
-_ALIAS: dict[Table, str] = {"product": "p", "category": "c", "variant": "v"}
+_ALIAS: dict[Table, str] = {"product": "{p}", "category": "c", "variant": "v"}
 
 
 def offers(table: Table, name: str) -> bool:
@@ -133,7 +135,10 @@ def offers(table: Table, name: str) -> bool:
 
 
 def _object(table: Table, shape: Shape) -> str:
-    """SQL for one JSON object of `shape` over the current row of `table`."""
+    """SQL for one JSON object of `shape` over the current row of `table`.
+
+    Product columns are written over `{p}`, for `_over` to name the alias.
+    """
     parts: list[str] = []
     for key, part in shape.fields:
         parts.append(_literal(key))
@@ -157,7 +162,7 @@ def _part(table: Table, part: Part) -> str:
         category = _object("category", part.shape)
         return (
             f"(SELECT {category} FROM {_CATEGORY} c"  # noqa: S608 - see _literal
-            f" WHERE c.id = p.{_column(models.Product, 'category')})"
+            f" WHERE c.id = {{p}}.{_column(models.Product, 'category')})"
         )
     variant = _object("variant", part.shape)
     product_fk = _column(models.ProductVariant, "product")
@@ -165,7 +170,7 @@ def _part(table: Table, part: Part) -> str:
         f"COALESCE((SELECT json_agg({variant} ORDER BY v.id)"  # noqa: S608
         f" FROM {_VARIANT} v"
         f" LEFT JOIN {_STOCK} s ON s.{_column(models.Stock, 'variant')} = v.id"
-        f" WHERE v.{product_fk} = p.id), '[]'::json)"
+        f" WHERE v.{product_fk} = {{p}}.id), '[]'::json)"
     )
 
 
@@ -178,10 +183,15 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _over(sql: str, product: str) -> str:
+    """`sql` with its product columns read from the alias `product`."""
+    return sql.replace("{p}", product)
+
+
 @lru_cache(maxsize=256)
 def product_sql(shape: Shape) -> str:
     """One statement: the documents of the given product ids, in their order."""
-    document = _object("product", shape)
+    document = _over(_object("product", shape), "p")
     return (
         f"SELECT COALESCE(json_agg({document} ORDER BY ids.ord), '[]'::json)::text"  # noqa: S608
         f" FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS ids(id, ord)"
@@ -204,6 +214,39 @@ def relations(shape: Shape) -> set[str]:
     return found
 
 
+@lru_cache(maxsize=256)
+def _annotation_sql(shape: Shape) -> str:
+    # The ORM names the product table by itself; `%` would read as a parameter.
+    return _over(_object("product", shape), _PRODUCT).replace("%", "%%") + "::text"
+
+
+def annotation(shape: Shape) -> RawSQL | None:
+    """The document of each product row as a text column, for a product queryset.
+
+    A page that annotates it reads its rows and their documents in one
+    statement: PostgreSQL builds them for the page's rows only, after the
+    limit. None where documents cannot be built (not PostgreSQL).
+    """
+    if connection.vendor != "postgresql":
+        return None
+    return RawSQL(_annotation_sql(shape), ())  # noqa: S611 - no caller text: see _literal
+
+
+def record_reads(ids: list[int], category_ids: list[int], shape: Shape) -> None:
+    """Tag the request with what documents of `shape` for these products read."""
+    reached = relations(shape)
+    cache_tags.record(*map(cache_tags.product, ids))
+    if "category" in reached:
+        cache_tags.record(*map(cache_tags.category, category_ids))
+    if "variants" in reached:
+        cache_tags.record(cache_tags.STOCK)
+
+
+def parse(text: str) -> Any:
+    """A document, or a list of them, from the JSON text PostgreSQL wrote."""
+    return orjson.loads(text)
+
+
 def product_documents(
     ids: list[int], category_ids: list[int], shape: Shape
 ) -> list[dict[str, Any]] | None:
@@ -214,16 +257,11 @@ def product_documents(
     """
     if connection.vendor != "postgresql":
         return None
-    reached = relations(shape)
-    cache_tags.record(*map(cache_tags.product, ids))
-    if "category" in reached:
-        cache_tags.record(*map(cache_tags.category, category_ids))
-    if "variants" in reached:
-        cache_tags.record(cache_tags.STOCK)
+    record_reads(ids, category_ids, shape)
     with connection.cursor() as cursor:
         cursor.execute(product_sql(shape), {"ids": ids})
         (text,) = cursor.fetchone()
-    documents: list[dict[str, Any]] = orjson.loads(text)
+    documents: list[dict[str, Any]] = parse(text)
     return documents if len(documents) == len(ids) else None
 
 

@@ -64,6 +64,8 @@ PRODUCT_COLUMNS = (
 )
 CATEGORY_COLUMNS = ("id", "name", "slug", "parent_id")
 CATEGORY_ORDERING = Ordering(field="name")
+# The column a page of products carries each product's JSON document in.
+_DOCUMENT = "json_document"
 
 
 def _product_row(values: dict[str, Any]) -> ProductRow:
@@ -317,15 +319,29 @@ class ProductSearch:
     ) -> PageWithDocuments:
         """Return one page (as `page`) and its products as documents of `shape`.
 
-        Both queries in one call, so one thread hop from async code.
+        One statement: each row carries its document, which PostgreSQL builds
+        for the page's rows only. Documents are None off PostgreSQL.
         """
-        page = self.page(sort=sort, window=window)
-        found = json_documents.product_documents(
+        annotation = json_documents.annotation(shape)
+        if annotation is None:
+            return PageWithDocuments(
+                page=self.page(sort=sort, window=window), documents=None
+            )
+        cache_tags.record(cache_tags.CATALOG)
+        rows = (
+            self.queryset()
+            .annotate(**{_DOCUMENT: annotation})
+            .values(*PRODUCT_COLUMNS, _DOCUMENT)
+        )
+        raw = keyset_page(rows, ORDERINGS[sort], window)
+        page = _product_page(raw)
+        json_documents.record_reads(
             [row.id for row in page.rows],
             list(dict.fromkeys(row.category_id for row in page.rows)),
             shape,
         )
-        return PageWithDocuments(page=page, documents=found)
+        documents = [json_documents.parse(row[_DOCUMENT]) for row in raw.rows]
+        return PageWithDocuments(page=page, documents=documents)
 
     async def apage_with_documents(
         self, *, sort: ProductSort, window: Window, shape: json_documents.Shape
