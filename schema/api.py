@@ -78,6 +78,7 @@ EXTENSIONS: list[Callable[[], SchemaExtension]] = [
 # Product nodes whose every field PostgreSQL can write come back as JSON
 # documents, one statement per page (schema/catalog/documents.py).
 plans.BULK_READERS["Product"] = documents.reader
+plans.BULK_READERS["ProductConnection"] = documents.connection_reader
 
 schema = QuietSchema(
     query=Query,

@@ -77,6 +77,18 @@ class Shape:
     fields: tuple[tuple[str, Part], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One product's document as PostgreSQL wrote it, and its variants' number.
+
+    The text goes into a response as it is; the number lets a caller count
+    what the document holds (a query's cost) without reading it.
+    """
+
+    text: str
+    variants: int
+
+
 def _column(model: type[Any], field: str) -> str:
     return str(model._meta.get_field(field).column)
 
@@ -125,6 +137,12 @@ _VALUES: dict[Table, dict[str, str]] = {
         "low": f"({_AVAILABLE} > 0 AND {_AVAILABLE} <= 5)",
     },
 }
+
+# How many variants the product `{p}` has, as a document of it lists them.
+_VARIANTS = (
+    f"(SELECT count(*) FROM {_VARIANT} v"  # noqa: S608 - names from the models
+    f" WHERE v.{_column(models.ProductVariant, 'product')} = {{p}}.id)"
+)
 
 _ALIAS: dict[Table, str] = {"product": "{p}", "category": "c", "variant": "v"}
 
@@ -191,15 +209,21 @@ def _over(sql: str, product: str) -> str:
 @lru_cache(maxsize=256)
 def product_sql(shape: Shape) -> str:
     """One statement: the documents of the given product ids, in their order."""
-    document = _over(_object("product", shape), "p")
     return (
-        f"SELECT COALESCE(json_agg({document} ORDER BY ids.ord), '[]'::json)::text"  # noqa: S608
+        f"SELECT {', '.join(_document_columns(shape, 'p'))}"  # noqa: S608 - see _literal
         f" FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS ids(id, ord)"
         f" JOIN {_PRODUCT} p ON p.id = ids.id"
         # Said again on `p` so PostgreSQL looks the page up by primary key
         # rather than scanning every product to join them.
         f" WHERE p.id = ANY(%(ids)s::bigint[])"
+        f" ORDER BY ids.ord"
     )
+
+
+def _document_columns(shape: Shape, product: str) -> tuple[str, str]:
+    """The document as text, and its variants' number (0 if it lists none)."""
+    count = _over(_VARIANTS, product) if "variants" in relations(shape) else "0"
+    return f"{_over(_object('product', shape), product)}::text", count
 
 
 def relations(shape: Shape) -> set[str]:
@@ -215,21 +239,34 @@ def relations(shape: Shape) -> set[str]:
 
 
 @lru_cache(maxsize=256)
-def _annotation_sql(shape: Shape) -> str:
+def _annotation_sql(shape: Shape) -> tuple[str, str]:
     # The ORM names the product table by itself; `%` would read as a parameter.
-    return _over(_object("product", shape), _PRODUCT).replace("%", "%%") + "::text"
+    text, count = _document_columns(shape, _PRODUCT)
+    return text.replace("%", "%%"), count.replace("%", "%%")
 
 
-def annotation(shape: Shape) -> RawSQL | None:
-    """The document of each product row as a text column, for a product queryset.
+def document_annotations(shape: Shape) -> dict[str, RawSQL] | None:
+    """Each product row's document and variants' number, for a product queryset.
 
-    A page that annotates it reads its rows and their documents in one
+    A page annotated with them reads its rows and their documents in one
     statement: PostgreSQL builds them for the page's rows only, after the
-    limit. None where documents cannot be built (not PostgreSQL).
+    limit. `document(row)` reads them back. None where documents cannot be
+    built (not PostgreSQL).
     """
     if connection.vendor != "postgresql":
         return None
-    return RawSQL(_annotation_sql(shape), ())  # noqa: S611 - no caller text: see _literal
+    text, count = _annotation_sql(shape)
+    # No caller's text in either: see _literal.
+    return {_TEXT: RawSQL(text, ()), _COUNT: RawSQL(count, ())}  # noqa: S611
+
+
+_TEXT, _COUNT = "json_document", "json_document_variants"
+ANNOTATED = (_TEXT, _COUNT)
+
+
+def document(row: dict[str, Any]) -> Document:
+    """The document of a row annotated with `annotations`."""
+    return Document(row[_TEXT], row[_COUNT])
 
 
 def record_reads(ids: list[int], category_ids: list[int], shape: Shape) -> None:
@@ -243,13 +280,13 @@ def record_reads(ids: list[int], category_ids: list[int], shape: Shape) -> None:
 
 
 def parse(text: str) -> Any:
-    """A document, or a list of them, from the JSON text PostgreSQL wrote."""
+    """A document, as Python values, from the JSON text PostgreSQL wrote."""
     return orjson.loads(text)
 
 
 def product_documents(
     ids: list[int], category_ids: list[int], shape: Shape
-) -> list[dict[str, Any]] | None:
+) -> list[Document] | None:
     """The documents of products `ids` (filed under `category_ids`), in order.
 
     None when the database cannot build them (not PostgreSQL) or a product
@@ -260,9 +297,8 @@ def product_documents(
     record_reads(ids, category_ids, shape)
     with connection.cursor() as cursor:
         cursor.execute(product_sql(shape), {"ids": ids})
-        (text,) = cursor.fetchone()
-    documents: list[dict[str, Any]] = parse(text)
-    return documents if len(documents) == len(ids) else None
+        found = [Document(text, count) for text, count in cursor.fetchall()]
+    return found if len(found) == len(ids) else None
 
 
 aproduct_documents = sync_to_async(product_documents)

@@ -64,8 +64,6 @@ PRODUCT_COLUMNS = (
 )
 CATEGORY_COLUMNS = ("id", "name", "slug", "parent_id")
 CATEGORY_ORDERING = Ordering(field="name")
-# The column a page of products carries each product's JSON document in.
-_DOCUMENT = "json_document"
 
 
 def _product_row(values: dict[str, Any]) -> ProductRow:
@@ -170,7 +168,7 @@ class PageWithDocuments:
     """A page of products and their documents (None where none can be built)."""
 
     page: Page[ProductRow]
-    documents: list[dict[str, Any]] | None
+    documents: list[json_documents.Document] | None
 
 
 class ProductSearch:
@@ -322,16 +320,16 @@ class ProductSearch:
         One statement: each row carries its document, which PostgreSQL builds
         for the page's rows only. Documents are None off PostgreSQL.
         """
-        annotation = json_documents.annotation(shape)
-        if annotation is None:
+        annotations = json_documents.document_annotations(shape)
+        if annotations is None:
             return PageWithDocuments(
                 page=self.page(sort=sort, window=window), documents=None
             )
         cache_tags.record(cache_tags.CATALOG)
         rows = (
             self.queryset()
-            .annotate(**{_DOCUMENT: annotation})
-            .values(*PRODUCT_COLUMNS, _DOCUMENT)
+            .annotate(**annotations)
+            .values(*PRODUCT_COLUMNS, *json_documents.ANNOTATED)
         )
         raw = keyset_page(rows, ORDERINGS[sort], window)
         page = _product_page(raw)
@@ -340,7 +338,7 @@ class ProductSearch:
             list(dict.fromkeys(row.category_id for row in page.rows)),
             shape,
         )
-        documents = [json_documents.parse(row[_DOCUMENT]) for row in raw.rows]
+        documents = [json_documents.document(row) for row in raw.rows]
         return PageWithDocuments(page=page, documents=documents)
 
     async def apage_with_documents(

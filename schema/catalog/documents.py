@@ -30,6 +30,7 @@ from graphql import (
 from apps.catalog import json_documents as docs
 from apps.catalog.rows import ProductRow
 from schema.core.plans import TYPENAME, ObjectPlan
+from schema.core.prebuilt import Prebuilt
 
 # GraphQL field -> what it holds, per type; a nested type's fields follow it.
 _SCALARS: dict[str, dict[str, docs.Part]] = {
@@ -248,6 +249,63 @@ def reader(plan: ObjectPlan) -> Any:
         )
 
     return read
+
+
+def connection_reader(plan: ObjectPlan) -> Any:
+    """The bulk reader of a product connection plan that selects only its nodes.
+
+    For `edges { node { ... } }` whose nodes are documents, and whose page the
+    connection's resolver read with them (`_page` in queries.py), it splices
+    the documents into one prebuilt list: no document is read into Python
+    objects, no edge or node is written field by field. Anything else, or
+    documents not at hand, and the plan goes on field by field.
+    """
+    if len(plan.fields) != 1 or plan.fields[0].name != "edges":
+        return None
+    edges = plan.fields[0]
+    edge = edges.child
+    if edges.list_depth != 1 or edge is None or len(edge.fields) != 1:
+        return None
+    node = edge.fields[0]
+    if node.name != "node" or node.child is None or node.list_depth:
+        return None
+    product_shape = shape(node.child)
+    if product_shape is None or not docs.relations(product_shape):
+        return None
+    opening = ('{"' + node.key + '":').encode()
+
+    def skeleton(variants: Any) -> dict[str, Any]:
+        return {node.key: _skeleton(product_shape, variants)}
+
+    async def read(sources: Sequence[Any], context: Any) -> Any:
+        loader = context.loaders.product_documents(product_shape)
+        written = []
+        for connection in sources:
+            rows = [edge.node for edge in connection.edges]
+            if not all(isinstance(row, ProductRow) for row in rows):
+                return None
+            found = loader.known([row.id for row in rows])
+            if found is None:
+                return None
+            text = b",".join(opening + d.text.encode() + b"}" for d in found)
+            items = [d.variants for d in found]
+            written.append({edges.key: Prebuilt(b"[" + text + b"]", items, skeleton)})
+        return written
+
+    return read
+
+
+def _skeleton(shape: docs.Shape, variants: int) -> dict[str, Any]:
+    """An object of `shape` as a cost counter sees it: its objects and lists."""
+    found: dict[str, Any] = {}
+    for key, part in shape.fields:
+        if isinstance(part, docs.Nested):
+            found[key] = _skeleton(part.shape, 0)
+        elif isinstance(part, docs.Relation) and part.name == "variants":
+            found[key] = [_skeleton(part.shape, 0) for _ in range(variants)]
+        elif isinstance(part, docs.Relation):
+            found[key] = _skeleton(part.shape, 0)
+    return found
 
 
 async def _none() -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -54,6 +55,7 @@ from graphql import (
 )
 
 from apps.catalog.models import MAX_SUBCATEGORIES, MAX_VARIANTS_PER_PRODUCT
+from schema.core.prebuilt import Prebuilt
 
 # What a root mutation field adds, for the writes and locks behind it.
 MUTATION_COST = 10
@@ -223,6 +225,9 @@ class _Pricing:
             value = data.get(key)
             if selection is None or value is None:
                 continue
+            if isinstance(value, Prebuilt) and len(types) == 1:
+                total += value.count(partial(self.item_cost, selection, *types[0]))
+                continue
             items = value if isinstance(value, list) else (value,)
             if len(types) == 1:  # an object type: no max to take
                 object_type, own = types[0]
@@ -239,6 +244,16 @@ class _Pricing:
                         for object_type, own in types
                     )
         return total
+
+    def item_cost(
+        self,
+        selection_set: SelectionSetNode,
+        object_type: GraphQLObjectType,
+        own: int,
+        item: Any,
+    ) -> int:
+        """What one returned object of `object_type` costs, itself included."""
+        return own + self.returned_cost(selection_set, object_type, item)
 
     def plan(self, selection_set: SelectionSetNode, parent: GraphQLObjectType) -> Plan:
         """What counting a returned `parent` object reads, worked out once.

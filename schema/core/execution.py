@@ -33,7 +33,7 @@ from graphql.pyutils import AwaitableOrValue, Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-from schema.core import plans
+from schema.core import plans, prebuilt
 
 # (response name, read the value, serialise it, field is non-null)
 FastField = tuple[str, Callable[[Any], Any], Callable[[Any], Any], bool]
@@ -277,7 +277,7 @@ class FastLeafExecutionContext(StrawberryGraphQLCoreExecutionContext):
 
         def compare(expected: Any) -> Any:
             added = self.collected_errors.errors[errors:]
-            if added or expected != planned:
+            if added or expected != prebuilt.plain(planned):
                 plans.record_mismatch(compiled, planned, expected, added)
             return planned
 

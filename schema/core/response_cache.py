@@ -38,6 +38,7 @@ from graphql import (
 )
 
 from apps.core import cache_tags
+from schema.core import prebuilt
 from schema.core.recent import Recent
 from schema.core.redis_clients import async_client
 
@@ -173,7 +174,11 @@ def clear_local() -> None:
 
 def _encode(entry: Entry) -> str:
     return json.dumps(
-        {"data": entry.data, "versions": entry.versions, "expires": entry.expires},
+        {
+            "data": prebuilt.plain(entry.data),
+            "versions": entry.versions,
+            "expires": entry.expires,
+        },
         separators=(",", ":"),
     )
 

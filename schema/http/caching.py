@@ -23,6 +23,8 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.cache import patch_vary_headers
 
+from schema.core import prebuilt
+
 
 def has_credentials(request: HttpRequest) -> bool:
     """True when the response may depend on who asked: a token or a session."""
@@ -34,7 +36,9 @@ def has_credentials(request: HttpRequest) -> bool:
 
 def etag(body: Mapping[str, Any]) -> str:
     """Return a weak ETag of the response's `data`."""
-    data = json.dumps(body.get("data"), sort_keys=True, separators=(",", ":"))
+    data = json.dumps(
+        prebuilt.plain(body.get("data")), sort_keys=True, separators=(",", ":")
+    )
     return 'W/"' + hashlib.sha256(data.encode()).hexdigest()[:32] + '"'
 
 

@@ -114,13 +114,20 @@ class ProductDocumentsLoader:
 
     def __init__(self, shape: json_documents.Shape) -> None:
         self.shape = shape
-        self._known: dict[int, dict[str, Any] | None] = {}
+        self._known: dict[int, json_documents.Document | None] = {}
         self._pending: dict[int, int] = {}
         self._batch: asyncio.Future[None] | None = None
 
-    def know(self, ids: Sequence[int], documents: Sequence[dict[str, Any]]) -> None:
+    def know(
+        self, ids: Sequence[int], documents: Sequence[json_documents.Document]
+    ) -> None:
         """Record documents read with their page, as if a batch had loaded them."""
         self._known.update(zip(ids, documents, strict=True))
+
+    def known(self, ids: Sequence[int]) -> list[json_documents.Document] | None:
+        """The documents of `ids` already at hand, unread; None if one is not."""
+        found = [self._known.get(pk) for pk in ids]
+        return None if None in found else found  # type: ignore[return-value]
 
     def load_many(
         self, keys: Sequence[tuple[int, int]]
@@ -140,7 +147,8 @@ class ProductDocumentsLoader:
     ) -> list[dict[str, Any] | None]:
         if batch is not None:
             await batch
-        return [self._known.get(pk) for pk in ids]
+        found = [self._known.get(pk) for pk in ids]
+        return [None if d is None else json_documents.parse(d.text) for d in found]
 
     def _dispatch(self) -> None:
         pending, batch = self._pending, self._batch

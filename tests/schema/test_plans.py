@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import orjson
 import pytest
+from asgiref.sync import sync_to_async
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -66,17 +68,23 @@ def catalog():
     ProductFactory.create(name="No variants at all")
 
 
-def documents_read(monkeypatch) -> list[object]:
-    """The documents PostgreSQL writes during the test, as they are read."""
-    read: list[object] = []
-    real = json_documents.parse
+def documents_read(monkeypatch) -> list[json_documents.Document]:
+    """The documents PostgreSQL writes during the test, with a page or by id."""
+    read: list[json_documents.Document] = []
+    with_page, by_id = json_documents.document, json_documents.product_documents
 
-    def counted(text):
-        found = real(text)
-        read.extend(found if isinstance(found, list) else [found])
+    def from_page(row):
+        read.append(found := with_page(row))
         return found
 
-    monkeypatch.setattr(json_documents, "parse", counted)
+    def from_ids(ids, category_ids, shape):
+        found = by_id(ids, category_ids, shape)
+        read.extend(found or ())
+        return found
+
+    monkeypatch.setattr(json_documents, "document", from_page)
+    monkeypatch.setattr(json_documents, "product_documents", from_ids)
+    monkeypatch.setattr(json_documents, "aproduct_documents", sync_to_async(from_ids))
     return read
 
 
@@ -132,12 +140,14 @@ def test_a_field_no_document_holds_keeps_the_row_by_row_plan(
 def test_a_plan_that_answers_differently_is_caught_by_the_check(
     gql_client, catalog, monkeypatch
 ):
-    real = json_documents.parse
+    real = json_documents.document
 
-    def wrong(text):
-        return {**real(text), "name": "not what graphql-core says"}
+    def wrong(row):
+        found = real(row)
+        text = orjson.dumps({**orjson.loads(found.text), "name": "not graphql-core's"})
+        return json_documents.Document(text.decode(), found.variants)
 
-    monkeypatch.setattr(json_documents, "parse", wrong)
+    monkeypatch.setattr(json_documents, "document", wrong)
 
     gql(gql_client, EVERY_FIELD, {"first": 10})
 
@@ -181,3 +191,85 @@ def test_a_page_reads_its_documents_once_whatever_the_document_looks_like(
 
     assert len(read) == 2  # each of the page's products, once
     assert len(body["data"]["products"]["edges"]) == 2
+
+
+NODES = (
+    "query ($first: Int!) { products(first: $first) { edges { node {"
+    " name category { name } variants { sku available price { amount } } } } } }"
+)
+
+
+def parsed(monkeypatch) -> list[str]:
+    """The document texts read back into Python objects during the test."""
+    texts: list[str] = []
+    real = json_documents.parse
+
+    def counted(text):
+        texts.append(text)
+        return real(text)
+
+    monkeypatch.setattr(json_documents, "parse", counted)
+    return texts
+
+
+@pytest.mark.postgres
+def test_a_page_of_only_nodes_is_spliced_into_the_response_unread(
+    gql_client, catalog, monkeypatch, settings
+):
+    settings.GRAPHQL_PLAN_VERIFY = False  # the check reads them back
+    texts = parsed(monkeypatch)
+
+    body = gql(gql_client, NODES, {"first": 10})
+
+    assert texts == []
+    dress = body["data"]["products"]["edges"][1]["node"]
+    assert dress["category"] == {"name": 'Quotes "and" \\ backslashes'}
+    assert [v["available"] for v in dress["variants"]] == [2, 0, 7, 0]
+    assert dress["variants"][3]["price"] == {"amount": "99.50"}
+
+
+@pytest.mark.postgres
+def test_a_spliced_page_that_answers_differently_is_caught_by_the_check(
+    gql_client, catalog, monkeypatch
+):
+    real = json_documents.document
+
+    def wrong(row):
+        found = real(row)
+        text = orjson.dumps({**orjson.loads(found.text), "name": "not graphql-core's"})
+        return json_documents.Document(text.decode(), found.variants)
+
+    monkeypatch.setattr(json_documents, "document", wrong)
+
+    gql(gql_client, NODES, {"first": 10})
+
+    assert any("ProductConnection differs" in m for m in plans.MISMATCHES)
+    plans.MISMATCHES.clear()  # caught: the test passes
+
+
+@pytest.mark.postgres
+def test_a_spliced_page_costs_what_graphql_core_counts(gql_client, catalog, settings):
+    spliced = gql(gql_client, NODES, {"first": 10})["extensions"]["cost"]
+    settings.GRAPHQL_PLANS = False
+
+    field_by_field = gql(gql_client, NODES, {"first": 10})["extensions"]["cost"]
+
+    assert spliced["actualQueryCost"] == field_by_field["actualQueryCost"]
+    assert spliced["actualQueryCost"] < spliced["requestedQueryCost"]
+
+
+@pytest.mark.postgres
+def test_a_spliced_page_gets_the_etag_of_its_data(gql_client, catalog, settings):
+    def etag() -> str:
+        return str(
+            gql_client.get(
+                "/graphql/",
+                {"query": NODES, "variables": '{"first": 10}'},
+                headers={"Accept": "application/json"},
+            )["ETag"]
+        )
+
+    spliced = etag()
+    settings.GRAPHQL_PLANS = False
+
+    assert etag() == spliced

@@ -218,3 +218,21 @@ def test_with_redis_down_reads_are_answered_uncached(gql_client, settings, caplo
     assert [r.status_code for r in responses] == [200, 200]
     assert all(r["X-Response-Cache"] == "MISS" for r in responses)
     assert "response cache off: Redis unavailable" in caplog.messages
+
+
+@pytest.mark.postgres
+def test_a_page_spliced_from_postgresql_documents_is_cached_as_json(gql_client):
+    stocked_variant(product=ProductFactory.create(name="Linen shirt"))
+    page = "{ products(first: 5) { edges { node { name variants { sku } } } } }"
+
+    first, second = read(gql_client, page), read(gql_client, page)
+    response_cache.clear_local()  # the next hit comes from Redis
+    third = read(gql_client, page)
+
+    assert [r["X-Response-Cache"] for r in (first, second, third)] == [
+        "MISS",
+        "HIT",
+        "HIT",
+    ]
+    assert second.json()["data"] == first.json()["data"] == third.json()["data"]
+    assert first.json()["data"]["products"]["edges"][0]["node"]["name"] == "Linen shirt"
