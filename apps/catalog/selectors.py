@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -45,9 +46,12 @@ from apps.core.money import quantize_money
 from apps.core.pagination import (
     Ordering,
     Page,
+    PageStatement,
     Window,
     keyset_page,
     keyset_pages_by_parent,
+    keyset_statement,
+    run_statement,
 )
 
 PRODUCT_COLUMNS = (
@@ -326,12 +330,11 @@ class ProductSearch:
                 page=self.page(sort=sort, window=window), documents=None
             )
         cache_tags.record(cache_tags.CATALOG)
-        rows = (
-            self.queryset()
-            .annotate(**annotations)
-            .values(*PRODUCT_COLUMNS, *json_documents.ANNOTATED)
-        )
-        raw = keyset_page(rows, ORDERINGS[sort], window)
+        subtree = None
+        if self.filters.category_id is not None:
+            subtree = tuple(self._subtree())
+        statement = _document_page_statement(self.filters, subtree, sort, window, shape)
+        raw = run_statement(statement, ORDERINGS[sort], window)
         page = _product_page(raw)
         json_documents.record_reads(
             [row.id for row in page.rows],
@@ -368,6 +371,33 @@ class ProductSearch:
     async def afacets(self) -> ProductFacets:
         """Async twin of `facets`."""
         return await sync_to_async(self.facets)()
+
+
+@lru_cache(maxsize=256)
+def _document_page_statement(
+    filters: ProductFilter,
+    subtree: tuple[int, ...] | None,
+    sort: ProductSort,
+    window: Window,
+    shape: json_documents.Shape,
+) -> PageStatement:
+    """The compiled statement of a page with documents, kept by its inputs.
+
+    Everything the SQL depends on is in the key: the filters, the category
+    subtree read for this request, the sort, the window (cursors included)
+    and the documents' shape. Browsing asks for the same first pages again
+    and again; compiling them costs as much as running them.
+    """
+    search = ProductSearch(filters)
+    search._category_ids = None if subtree is None else list(subtree)
+    annotations = json_documents.document_annotations(shape)
+    assert annotations is not None, "PostgreSQL only, checked by the caller"
+    rows = (
+        search.queryset()
+        .annotate(**annotations)
+        .values(*PRODUCT_COLUMNS, *json_documents.ANNOTATED)
+    )
+    return keyset_statement(rows, ORDERINGS[sort], window)
 
 
 def _category_facets(tree: CategoryTree, direct: dict[int, int]) -> list[CategoryFacet]:

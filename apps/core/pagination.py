@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import F, Model, Q, QuerySet
 from django.db.models import Window as SqlWindow
 from django.db.models.functions import RowNumber
@@ -67,6 +68,47 @@ def keyset_page[M: Model](
     prefix = "-" if ordering.descending != backwards else ""
     rows = list(qs.order_by(f"{prefix}{ordering.field}", f"{prefix}id")[: limit + 1])
     return _page(rows, ordering, window, backwards=backwards, limit=limit)
+
+
+@dataclass(frozen=True, slots=True)
+class PageStatement:
+    """One page's compiled SQL, to run as often as it is asked for again."""
+
+    sql: str
+    params: tuple[Any, ...]
+    backwards: bool
+    limit: int
+
+
+def keyset_statement[M: Model](
+    queryset: QuerySet[M, dict[str, Any]], ordering: Ordering, window: Window
+) -> PageStatement:
+    """Compile the statement `keyset_page` would run for this page.
+
+    Compiling a queryset costs as much CPU as running it; a caller that
+    keeps statements by their inputs compiles each once.
+
+    Raises:
+        DomainError: INVALID_CURSOR when a position does not fit the ordering.
+    """
+    qs, backwards, limit = _narrow(queryset, ordering, window)
+    prefix = "-" if ordering.descending != backwards else ""
+    ordered = qs.order_by(f"{prefix}{ordering.field}", f"{prefix}id")[: limit + 1]
+    sql, params = ordered.query.sql_with_params()
+    return PageStatement(sql, tuple(params), backwards, limit)
+
+
+def run_statement(
+    statement: PageStatement, ordering: Ordering, window: Window
+) -> Page[dict[str, Any]]:
+    """Run a compiled page: rows as `.values()` gives them, keyed by column alias."""
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, statement.params)
+        names = [column.name for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return _page(
+        rows, ordering, window, backwards=statement.backwards, limit=statement.limit
+    )
 
 
 def keyset_pages_by_parent[M: Model](
