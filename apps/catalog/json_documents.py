@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import orjson
 from asgiref.sync import sync_to_async
@@ -77,12 +77,12 @@ class Shape:
     fields: tuple[tuple[str, Part], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(NamedTuple):
     """One product's document as PostgreSQL wrote it, and its variants' number.
 
     The text goes into a response as it is; the number lets a caller count
-    what the document holds (a query's cost) without reading it.
+    what the document holds (a query's cost) without reading it. A tuple:
+    a page makes fifty of them.
     """
 
     text: str

@@ -6,7 +6,7 @@ while rows are inserted, which offset cursors are not.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -78,6 +78,8 @@ class PageStatement:
     params: tuple[Any, ...]
     backwards: bool
     limit: int
+    # The result's column aliases, read from the first run's description.
+    columns: list[str] = field(default_factory=list, compare=False)
 
 
 def keyset_statement[M: Model](
@@ -104,7 +106,9 @@ def run_statement(
     """Run a compiled page: rows as `.values()` gives them, keyed by column alias."""
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, statement.params)
-        names = [column.name for column in cursor.description]
+        if not statement.columns:
+            statement.columns.extend(column.name for column in cursor.description)
+        names = statement.columns
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     return _page(
         rows, ordering, window, backwards=statement.backwards, limit=statement.limit

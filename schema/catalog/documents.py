@@ -15,7 +15,7 @@ categories and variants that the statement will bring.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from functools import partial
 from typing import Any
 
@@ -277,6 +277,10 @@ def connection_reader(plan: ObjectPlan) -> Any:
     def skeleton(variants: Any) -> dict[str, Any]:
         return {node.key: _skeleton(product_shape, variants)}
 
+    # An edge's cost by its node's variants: the same for every request of
+    # this plan's document (plans are kept per document).
+    counted: dict[Hashable, int] = {}
+
     async def read(sources: Sequence[Any], context: Any) -> Any:
         loader = context.loaders.product_documents(product_shape)
         written = []
@@ -289,7 +293,8 @@ def connection_reader(plan: ObjectPlan) -> Any:
                 return None
             text = b",".join(opening + d.text.encode() + b"}" for d in found)
             items = [d.variants for d in found]
-            written.append({edges.key: Prebuilt(b"[" + text + b"]", items, skeleton)})
+            edges_json = b"[" + text + b"]"
+            written.append({edges.key: Prebuilt(edges_json, items, skeleton, counted)})
         return written
 
     return read

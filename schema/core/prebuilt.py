@@ -21,21 +21,25 @@ class Prebuilt:
 
     `items` has one key per item; `skeleton(key)` is an object of the same
     shape as such an item with every list at its length and no leaf values,
-    which is all a cost counter reads.
+    which is all a cost counter reads. `counted` keeps what each key cost:
+    its creator may share it between lists of one selection, for every
+    request of one document counts the same.
     """
 
-    __slots__ = ("fragment", "items", "skeleton", "text")
+    __slots__ = ("counted", "fragment", "items", "skeleton", "text")
 
     def __init__(
         self,
         text: bytes,
         items: Sequence[Hashable],
         skeleton: Callable[[Hashable], Any],
+        counted: dict[Hashable, int] | None = None,
     ) -> None:
         self.text = text
         self.fragment = orjson.Fragment(text)
         self.items = items
         self.skeleton = skeleton
+        self.counted = {} if counted is None else counted
 
     def value(self) -> Any:
         """The list as Python values: for checks and caches, not for answers."""
@@ -43,7 +47,7 @@ class Prebuilt:
 
     def count(self, count_item: Callable[[Any], int]) -> int:
         """Sum `count_item` over the items, counting each kind of item once."""
-        counted: dict[Hashable, int] = {}
+        counted = self.counted
         total = 0
         for key in self.items:
             found = counted.get(key)
