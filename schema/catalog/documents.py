@@ -15,6 +15,7 @@ categories and variants that the statement will bring.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from functools import partial
 from typing import Any
@@ -148,6 +149,28 @@ def selection_shape(info: Any) -> docs.Shape | None:
     else None, and the plan reads documents itself a moment later.
     """
     raw = info._raw_info
+    # The parser cache gives every request of a document the same nodes.
+    key = tuple(map(id, raw.field_nodes))
+    found = _SELECTION_SHAPES.get(key)
+    if found is not None and all(
+        a is b for a, b in zip(found[0], raw.field_nodes, strict=True)
+    ):
+        return found[1]
+    selected = _selection_shape(raw)
+    _SELECTION_SHAPES[key] = (tuple(raw.field_nodes), selected)
+    if len(_SELECTION_SHAPES) > _SHAPES_KEPT:
+        _SELECTION_SHAPES.popitem(last=False)
+    return selected
+
+
+# Field nodes -> the shape below them; the nodes are kept to check identity.
+_SELECTION_SHAPES: OrderedDict[
+    tuple[int, ...], tuple[tuple[FieldNode, ...], docs.Shape | None]
+] = OrderedDict()
+_SHAPES_KEPT = 512
+
+
+def _selection_shape(raw: Any) -> docs.Shape | None:
     fragments: dict[str, FragmentDefinitionNode] = raw.fragments
     sets = [node.selection_set for node in raw.field_nodes if node.selection_set]
     for name in ("edges", "node"):
