@@ -105,7 +105,8 @@ _AVAILABLE = (
 )
 
 # The values each table's rows offer, as SQL over its alias (c, v) and the
-# product's, `{p}`: "p" in `product_sql`, the table itself in `annotation`.
+# product's, `{p}`: "p" in `product_sql`, the table itself in
+# `document_annotations`.
 _VALUES: dict[Table, dict[str, str]] = {
     "product": {
         "pk": "{p}.id",
