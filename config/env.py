@@ -172,6 +172,8 @@ def database(*, pool_min: int, pool_max: int) -> dict[str, object]:
         )
         config["OPTIONS"] = options
         config["CONN_MAX_AGE"] = 0  # required by the pool
+        if database_pooler() == "pgbouncer":
+            _behind_pgbouncer(config, options)
     elif config["ENGINE"] == "django.db.backends.sqlite3":
         # The server and the task worker write to one file: WAL lets readers
         # run beside the writer, IMMEDIATE takes the write lock when a
@@ -186,6 +188,42 @@ def database(*, pool_min: int, pool_max: int) -> dict[str, object]:
         )
         config["OPTIONS"] = options
     return config
+
+
+POOLERS = ("pgbouncer",)
+
+
+def database_pooler() -> str | None:
+    """Return DATABASE_POOLER: what stands between us and PostgreSQL, or None.
+
+    Raises:
+        ImproperlyConfigured: for a pooler this app does not know.
+    """
+    pooler: str = env.str("DATABASE_POOLER", default="").strip().lower()
+    if not pooler:
+        return None
+    if pooler not in POOLERS:
+        msg = (
+            f"DATABASE_POOLER={pooler!r} is not known: leave it unset for direct "
+            f"connections, or set one of {', '.join(POOLERS)}."
+        )
+        raise ImproperlyConfigured(msg)
+    return pooler
+
+
+def _behind_pgbouncer(config: dict[str, object], options: dict[str, object]) -> None:
+    """Settings for PgBouncer in transaction mode (docs/deploy.md "PgBouncer").
+
+    Each transaction may run on another server connection, so nothing may
+    outlive one: no server-side cursors (a named cursor lives in its
+    session), and no prepared statements (psycopg prepares per session;
+    Django's default of none is made explicit so nobody turns it on). Our own
+    SQL keeps session state to `SET LOCAL` and takes no advisory locks and no
+    LISTEN. Django's pool stays: it holds cheap client connections to
+    PgBouncer, bounds each process, and saves a connect per request.
+    """
+    config["DISABLE_SERVER_SIDE_CURSORS"] = True
+    options["prepare_threshold"] = None
 
 
 def redis_url() -> str | None:

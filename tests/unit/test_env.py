@@ -233,3 +233,31 @@ def test_a_request_body_deadline_of_zero_is_refused(monkeypatch, name, reader):
 
     with pytest.raises(ImproperlyConfigured, match=name):
         reader()
+
+
+def test_behind_pgbouncer_nothing_outlives_a_transaction(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://shop@pgbouncer:6432/shop")
+    monkeypatch.setenv("DATABASE_POOLER", "pgbouncer")
+
+    config = env.database(pool_min=2, pool_max=8)
+
+    assert config["DISABLE_SERVER_SIDE_CURSORS"] is True
+    assert config["OPTIONS"]["prepare_threshold"] is None  # type: ignore[index]
+    assert config["OPTIONS"]["pool"]["max_size"] == 8  # type: ignore[index]
+
+
+def test_direct_connections_keep_server_side_cursors(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://shop@db:5432/shop")
+    monkeypatch.delenv("DATABASE_POOLER", raising=False)
+
+    config = env.database(pool_min=2, pool_max=8)
+
+    assert "DISABLE_SERVER_SIDE_CURSORS" not in config
+
+
+def test_an_unknown_pooler_is_refused_with_the_known_ones(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://shop@db:5432/shop")
+    monkeypatch.setenv("DATABASE_POOLER", "pgpool")
+
+    with pytest.raises(ImproperlyConfigured, match=r"pgpool.*pgbouncer"):
+        env.database(pool_min=2, pool_max=8)
