@@ -36,6 +36,16 @@ def staff(**extra: object) -> User:
     )
 
 
+# The same address as a GraphQL `ShippingAddressInput`.
+ADDRESS_INPUT = {
+    "fullName": "Ada Lovelace",
+    "line1": "12 St James's Square",
+    "city": "London",
+    "postalCode": "SW1Y 4JH",
+    "country": "GB",
+}
+
+
 def address(**overrides: str) -> ShippingAddress:
     """A valid shipping address; keyword arguments replace its fields."""
     fields = {

@@ -16,7 +16,7 @@ from apps.orders import models
 from apps.orders.status import OrderStatus
 from tests.factories.accounts import UserFactory
 from tests.factories.catalog import ProductFactory, stocked_variant
-from tests.factories.orders import placed_order
+from tests.factories.orders import ADDRESS_INPUT, placed_order
 from tests.support.graphql import error_codes, gid, post, request, token, without_cost
 
 ORDER_FIELDS = """
@@ -63,13 +63,6 @@ query ($filter: OrderFilterInput, $first: Int) {
   }
 }
 """
-ADDRESS = {
-    "fullName": "Ada Lovelace",
-    "line1": "12 St James's Square",
-    "city": "London",
-    "postalCode": "SW1Y 4JH",
-    "country": "GB",
-}
 
 
 def create_input(*pairs, key: str | None = None, **address: str) -> dict[str, Any]:
@@ -78,7 +71,7 @@ def create_input(*pairs, key: str | None = None, **address: str) -> dict[str, An
             {"variantId": gid("ProductVariant", variant.pk), "quantity": quantity}
             for variant, quantity in pairs
         ],
-        "shippingAddress": {**ADDRESS, **address},
+        "shippingAddress": {**ADDRESS_INPUT, **address},
         "idempotencyKey": uuid.uuid4().hex if key is None else key,
     }
 

@@ -22,6 +22,7 @@ from apps.catalog.models import Stock
 from apps.orders.models import OrderLine
 from tests.factories.accounts import PASSWORD, UserFactory
 from tests.factories.catalog import ProductFactory, stocked_variant
+from tests.factories.orders import ADDRESS_INPUT
 from tests.support.graphql import gid, token
 from tests.support.live_server import live_server
 from tests.support.pgbouncer import available, private_pgbouncer
@@ -43,13 +44,6 @@ mutation ($input: OrderCreateInput!) {
   orderCreate(input: $input) { order { number } errors { field code } }
 }
 """
-ADDRESS = {
-    "fullName": "Ada Lovelace",
-    "line1": "12 St James's Square",
-    "city": "London",
-    "postalCode": "SW1Y 4JH",
-    "country": "GB",
-}
 
 
 @pytest.fixture(scope="module")
@@ -150,7 +144,7 @@ async def _buy(url: str, bearers: list[str], variant_id: str) -> list[dict[str, 
                         "variables": {
                             "input": {
                                 "lines": [{"variantId": variant_id, "quantity": 1}],
-                                "shippingAddress": ADDRESS,
+                                "shippingAddress": ADDRESS_INPUT,
                                 "idempotencyKey": uuid.uuid4().hex,
                             }
                         },
