@@ -227,9 +227,36 @@ def _behind_pgbouncer(config: dict[str, object], options: dict[str, object]) -> 
 
 
 def redis_url() -> str | None:
-    """Return REDIS_URL, or None when unset: then nothing needs Redis."""
-    url: str | None = env.str("REDIS_URL", default=None)
-    return url or None
+    """Return where Redis is, or None when nowhere: then nothing needs Redis.
+
+    REDIS_URL names a single node. REDIS_SENTINELS (host:port,host:port,...)
+    with REDIS_SENTINEL_MASTER names a primary that Sentinel finds, written
+    as `redis+sentinel://host:port,host:port/<master>`.
+
+    Raises:
+        ImproperlyConfigured: for half a Sentinel setting, a sentinel that is
+            not host:port, or both REDIS_URL and REDIS_SENTINELS.
+    """
+    url: str | None = env.str("REDIS_URL", default=None) or None
+    sentinels = [s.strip() for s in env.list("REDIS_SENTINELS", default=[]) if s]
+    master = env.str("REDIS_SENTINEL_MASTER", default="").strip()
+    if not sentinels and not master:
+        return url
+    if not sentinels or not master:
+        msg = "REDIS_SENTINELS and REDIS_SENTINEL_MASTER go together: set both."
+        raise ImproperlyConfigured(msg)
+    if url:
+        msg = "Set REDIS_URL (one node) or REDIS_SENTINELS (Sentinel), not both."
+        raise ImproperlyConfigured(msg)
+    for sentinel in sentinels:
+        host, _, port = sentinel.rpartition(":")
+        if not host or not port.isdigit():
+            msg = f"REDIS_SENTINELS: {sentinel!r} is not host:port."
+            raise ImproperlyConfigured(msg)
+    # Imported here: settings load this module before Django is set up.
+    from apps.core.redis_connection import sentinel_url
+
+    return sentinel_url(sentinels, master)
 
 
 TASKS_BACKENDS = ("redis", "database", "immediate")

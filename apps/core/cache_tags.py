@@ -23,6 +23,8 @@ import redis
 from django.conf import settings
 from django.db import transaction
 
+from apps.core import redis_connection
+
 logger = logging.getLogger("fashionistar.cache")
 
 CATALOG = "catalog"
@@ -73,7 +75,7 @@ def bump(*tags: str) -> None:
     if not url:
         return
     try:
-        client = redis.Redis.from_url(url, socket_timeout=_timeout())
+        client = redis_connection.client(url, socket_timeout=_timeout())
         with client.pipeline(transaction=False) as pipe:
             for tag in tags:
                 pipe.incr(KEY_PREFIX + tag)

@@ -33,9 +33,10 @@ from dataclasses import dataclass
 from functools import cache
 
 import redis
-import redis.asyncio as aioredis
 from django.conf import settings
 from redis.commands.core import AsyncScript, Script
+
+from apps.core import redis_connection
 
 logger = logging.getLogger("fashionistar.ratelimit")
 
@@ -214,7 +215,7 @@ def _timeout() -> float:
 
 @cache
 def _client_for(url: str) -> redis.Redis:
-    return redis.Redis.from_url(
+    return redis_connection.client(
         url, socket_connect_timeout=_timeout(), socket_timeout=_timeout()
     )
 
@@ -234,7 +235,7 @@ _ASYNC_SCRIPTS: weakref.WeakKeyDictionary[
 def _async_script_for(url: str) -> AsyncScript:
     scripts = _ASYNC_SCRIPTS.setdefault(asyncio.get_running_loop(), {})
     if url not in scripts:
-        client = aioredis.Redis.from_url(
+        client = redis_connection.async_client(
             url, socket_connect_timeout=_timeout(), socket_timeout=_timeout()
         )
         scripts[url] = client.register_script(_LUA)

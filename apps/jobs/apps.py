@@ -5,7 +5,7 @@ from django.apps import AppConfig
 # the database backend, asking the database backend for Redis-only calls).
 _BACKEND_ADMIN_MODELS = {
     "django_tasks_db.DatabaseBackend": "django_tasks_database.DBTaskResult",
-    "django_tasks_redis.backends.RedisTaskBackend": "django_tasks_redis.RedisTask",
+    "apps.jobs.redis_backend.RedisTaskBackend": "django_tasks_redis.RedisTask",
 }
 
 

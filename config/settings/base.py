@@ -101,7 +101,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # by the app from here: no CDN, nothing pasted into the repository.
 NODE_MODULES_DIR = BASE_DIR / "node_modules"
 
+# A single node's URL, or `redis+sentinel://...` built from REDIS_SENTINELS and
+# REDIS_SENTINEL_MASTER; every client comes from apps/core/redis_connection.py.
 REDIS_URL = env.redis_url()
+# The sentinels' own password (AUTH to Sentinel), if they ask for one.
+REDIS_SENTINEL_PASSWORD = env.env.str("REDIS_SENTINEL_PASSWORD", default="") or None
 MAX_REQUEST_BODY_BYTES = env.max_request_body_bytes()
 # How long a request body may take to arrive (config/body_limit.py, 408).
 REQUEST_BODY_TIMEOUT = env.request_body_timeout()

@@ -18,7 +18,7 @@ JOBS_QUEUES = ["emails", "critical", "analytics"]
 TASKS_BACKEND = tasks_backend()
 TASK_BACKEND_CONFIGS: dict[str, dict[str, Any]] = {
     "redis": {
-        "BACKEND": "django_tasks_redis.backends.RedisTaskBackend",
+        "BACKEND": "apps.jobs.redis_backend.RedisTaskBackend",
         "QUEUES": JOBS_QUEUES,
         "OPTIONS": {
             "REDIS_URL": redis_url() or "redis://127.0.0.1:6379/0",

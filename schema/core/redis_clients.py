@@ -13,6 +13,8 @@ import weakref
 import redis.asyncio as aioredis
 from django.conf import settings
 
+from apps.core import redis_connection
+
 _CLIENTS: weakref.WeakKeyDictionary[
     asyncio.AbstractEventLoop, dict[str, aioredis.Redis]
 ] = weakref.WeakKeyDictionary()
@@ -24,7 +26,7 @@ def async_client() -> aioredis.Redis:
     clients = _CLIENTS.setdefault(asyncio.get_running_loop(), {})
     if url not in clients:
         timeout = float(settings.RATE_LIMIT_REDIS_TIMEOUT)
-        clients[url] = aioredis.Redis.from_url(
+        clients[url] = redis_connection.async_client(
             url, socket_connect_timeout=timeout, socket_timeout=timeout
         )
     return clients[url]

@@ -261,3 +261,43 @@ def test_an_unknown_pooler_is_refused_with_the_known_ones(monkeypatch):
 
     with pytest.raises(ImproperlyConfigured, match=r"pgpool.*pgbouncer"):
         env.database(pool_min=2, pool_max=8)
+
+
+def test_sentinels_and_a_master_name_make_a_sentinel_address(monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("REDIS_SENTINELS", "s1:26379, s2:26379,s3:26379")
+    monkeypatch.setenv("REDIS_SENTINEL_MASTER", "fashionistar")
+
+    assert env.redis_url() == "redis+sentinel://s1:26379,s2:26379,s3:26379/fashionistar"
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"REDIS_SENTINELS": "s1:26379"}, "go together"),
+        ({"REDIS_SENTINEL_MASTER": "fashionistar"}, "go together"),
+        (
+            {"REDIS_SENTINELS": "s1", "REDIS_SENTINEL_MASTER": "fashionistar"},
+            "'s1' is not host:port",
+        ),
+        (
+            {
+                "REDIS_SENTINELS": "s1:26379",
+                "REDIS_SENTINEL_MASTER": "fashionistar",
+                "REDIS_URL": "redis://r:6379/0",
+            },
+            "not both",
+        ),
+    ],
+    ids=["no_master", "no_sentinels", "no_port", "and_a_url"],
+)
+def test_a_sentinel_setting_that_cannot_work_is_refused(
+    monkeypatch, variables, message
+):
+    for name in ("REDIS_URL", "REDIS_SENTINELS", "REDIS_SENTINEL_MASTER"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+
+    with pytest.raises(ImproperlyConfigured, match=message):
+        env.redis_url()

@@ -19,7 +19,7 @@ from tests.support import job_tasks
 pytestmark = pytest.mark.django_db
 
 UNREACHABLE_REDIS = {
-    "BACKEND": "django_tasks_redis.backends.RedisTaskBackend",
+    "BACKEND": "apps.jobs.redis_backend.RedisTaskBackend",
     "QUEUES": ["emails", "critical", "analytics"],
     "OPTIONS": {
         # Nothing listens on port 1: a real refused connection, not a mock.
