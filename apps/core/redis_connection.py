@@ -34,26 +34,23 @@ def is_sentinel(url: str) -> bool:
 
 def client(url: str, **options: Any) -> redis.Redis:
     """A client for `url`; `options` are redis-py's connection options."""
-    if not is_sentinel(url):
-        return redis.Redis.from_url(url, **options)
-    sentinels, master = _parse(url)
-    sentinel = Sentinel(  # type: ignore[no-untyped-call]
-        sentinels, sentinel_kwargs=_sentinel_options(options)
-    )
-    found: redis.Redis = sentinel.master_for(master, **options)  # type: ignore[no-untyped-call]
+    found: redis.Redis = _connect(url, options, redis.Redis, Sentinel)
     return found
 
 
 def async_client(url: str, **options: Any) -> aioredis.Redis:
     """`client` for asyncio: its connections belong to the running loop."""
-    if not is_sentinel(url):
-        return aioredis.Redis.from_url(url, **options)
-    sentinels, master = _parse(url)
-    sentinel = AsyncSentinel(  # type: ignore[no-untyped-call]
-        sentinels, sentinel_kwargs=_sentinel_options(options)
-    )
-    found: aioredis.Redis = sentinel.master_for(master, **options)
+    found: aioredis.Redis = _connect(url, options, aioredis.Redis, AsyncSentinel)
     return found
+
+
+def _connect(url: str, options: dict[str, Any], single: Any, sentinel: Any) -> Any:
+    """A client of class `single`, or the primary that a `sentinel` names."""
+    if not is_sentinel(url):
+        return single.from_url(url, **options)
+    sentinels, master = _parse(url)
+    sentinels_client = sentinel(sentinels, sentinel_kwargs=_sentinel_options(options))
+    return sentinels_client.master_for(master, **options)
 
 
 def _parse(url: str) -> tuple[list[tuple[str, int]], str]:

@@ -32,6 +32,22 @@ def available() -> str | None:
     return None if SERVER else "no redis-server on PATH"
 
 
+def server_arguments(port: int, directory: Path) -> list[str]:
+    """A private redis-server's options: its port, loopback, nothing saved."""
+    return [
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(directory),
+    ]
+
+
 @dataclass(kw_only=True)
 class PrivateRedis:
     port: int
@@ -48,19 +64,7 @@ class PrivateRedis:
     def start(self) -> None:
         assert SERVER is not None
         self.process = subprocess.Popen(
-            [
-                SERVER,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.directory),
-            ],
+            [SERVER, *server_arguments(self.port, self.directory)],
             stdout=(self.directory / "redis.log").open("ab"),
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -26,7 +26,7 @@ import redis as redis_client
 
 from apps.core.redis_connection import sentinel_url
 from tests.support.live_server import free_port
-from tests.support.redis import SERVER, available
+from tests.support.redis import SERVER, available, server_arguments
 
 __all__ = ["MASTER", "PrivateSentinels", "available", "private_sentinels"]
 
@@ -126,21 +126,6 @@ def _wait_for_ping(port: int) -> None:
     raise TimeoutError(msg)
 
 
-def _server_arguments(port: int, directory: Path) -> list[str]:
-    return [
-        "--port",
-        str(port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        "--dir",
-        str(directory),
-    ]
-
-
 @contextmanager
 def private_sentinels() -> Iterator[PrivateSentinels]:
     """Start a primary, a replica of it and three sentinels watching both."""
@@ -153,10 +138,10 @@ def private_sentinels() -> Iterator[PrivateSentinels]:
     )
     try:
         primary, replica = cluster.primary_port, cluster.replica_port
-        cluster.start(primary, *_server_arguments(primary, directory))
+        cluster.start(primary, *server_arguments(primary, directory))
         cluster.start(
             replica,
-            *_server_arguments(replica, directory),
+            *server_arguments(replica, directory),
             "--replicaof",
             "127.0.0.1",
             str(primary),
