@@ -8,13 +8,17 @@ from dataclasses import asdict
 
 from asgiref.sync import sync_to_async
 from django.db import connection
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
 from apps.core.admission import work_slots
 from apps.jobs import health as jobs_health
 
 router = Router(tags=["health"])
+
+# Seconds a 503 from /health/ready asks the caller to wait: about one
+# Sentinel failover (down-after plus election) or a PostgreSQL restart.
+READY_RETRY_AFTER_SECONDS = 5
 
 
 class Check(Schema):
@@ -90,13 +94,16 @@ async def live(request: HttpRequest) -> Health:
     response={200: Health, 503: Health},
     summary="Dependencies reachable",
     description=(
-        "503 when PostgreSQL, or Redis where jobs go through Redis, does not "
-        "answer. `queues` gives each job queue's unfinished jobs, from the "
-        "database outbox; `load` this process's requests in flight, waiting "
-        "for a slot, and refused as overload since it started."
+        "503 with `Retry-After` when PostgreSQL, or Redis where jobs go through "
+        "Redis, does not answer. `status` is `ok`, `degraded` (the database "
+        "answers, Redis does not: requests are still served and jobs wait in "
+        "the outbox) or `fail` (the database does not answer). `queues` gives "
+        "each job queue's unfinished jobs, from the database outbox; `load` "
+        "this process's requests in flight, waiting for a slot, and refused as "
+        "overload since it started."
     ),
 )
-async def ready(request: HttpRequest) -> Status[Health]:
+async def ready(request: HttpRequest, response: HttpResponse) -> Status[Health]:
     checks = {"database": await _timed(_database_ping)}
     if jobs_health.broker_uses_redis():
         checks["redis"] = await _timed(jobs_health.broker_ping)
@@ -104,11 +111,18 @@ async def ready(request: HttpRequest) -> Status[Health]:
     if checks["database"].status == "ok":
         depths = await sync_to_async(jobs_health.queue_depths)()
         queues = {name: QueueDepth(**asdict(depth)) for name, depth in depths.items()}
-    healthy = all(check.status == "ok" for check in checks.values())
-    body = Health(
-        status="ok" if healthy else "fail",
-        checks=checks,
-        queues=queues,
-        load=_load(),
-    )
-    return Status(200 if healthy else 503, body)
+    status = _overall(checks)
+    body = Health(status=status, checks=checks, queues=queues, load=_load())
+    if status == "ok":
+        return Status(200, body)
+    # A probe or balancer that honours it asks again after a Sentinel
+    # failover or a database restart has had time to finish.
+    response["Retry-After"] = str(READY_RETRY_AFTER_SECONDS)
+    return Status(503, body)
+
+
+def _overall(checks: dict[str, Check]) -> str:
+    """`ok`; `degraded` when only Redis fails (the app still serves); `fail`."""
+    if checks["database"].status != "ok":
+        return "fail"
+    return "ok" if all(c.status == "ok" for c in checks.values()) else "degraded"

@@ -20,6 +20,7 @@ def test_ready_is_503_while_live_stays_200_when_the_database_is_unreachable():
 
     assert live.status_code == 200
     assert ready.status_code == 503
+    assert ready.headers["Retry-After"] == "5"
     body = ready.json()
     assert body["status"] == "fail"
     assert body["checks"]["database"]["status"] == "fail"

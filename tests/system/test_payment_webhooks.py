@@ -34,13 +34,6 @@ pytestmark = [pytest.mark.system, pytest.mark.slow, pytest.mark.postgres]
 
 
 @pytest.fixture
-def mail_dir(tmp_path: Path) -> Path:
-    path = tmp_path / "mail"
-    path.mkdir()
-    return path
-
-
-@pytest.fixture
 def env(transactional_db, mail_dir):
     return job_environment(TASKS_BACKEND="database", EMAIL_URL=f"filemail://{mail_dir}")
 

@@ -8,19 +8,19 @@ the database is what brings every job back.
 from __future__ import annotations
 
 import time
-import uuid
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-from strawberry import relay
 
 from apps.accounts.models import SentEmail
 from apps.jobs.models import Job, JobStatus
 from apps.orders.models import OrderEmail
-from tests.factories.accounts import PASSWORD
-from tests.factories.catalog import stocked_variant
+from tests.support.customers import (
+    Post,
+    customer_orders,
+    mail_messages,
+    timed_post,
+)
 from tests.support.live_server import live_server
 from tests.support.redis import available, private_redis
 from tests.support.workers import eventually, job_environment, worker
@@ -31,81 +31,24 @@ pytestmark = [
     pytest.mark.skipif(available() is not None, reason=str(available())),
 ]
 
-REGISTER = """mutation ($input: AccountRegisterInput!) {
-  accountRegister(input: $input) { user { id } errors { code } } }"""
-SIGN_IN = """mutation ($email: String!, $password: String!) {
-  tokenCreate(email: $email, password: $password) { accessToken errors { code } } }"""
-ORDER = """mutation ($input: OrderCreateInput!) {
-  orderCreate(input: $input) { order { number } errors { code } } }"""
-ADDRESS = {
-    "fullName": "Ada Lovelace",
-    "line1": "1 Test Street",
-    "city": "London",
-    "postalCode": "N1 1AA",
-    "country": "GB",
-}
 # Redis connect 0.5 s + socket 1.5 s (config/settings/tasks.py), plus slack
 # for a loaded machine: far below "hangs until Redis is back".
 REQUEST_BOUND = 6.0
 
 
-def _post(url: str, query: str, variables: dict[str, Any], token: str | None = None):
-    headers = {"Accept": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    started = time.monotonic()
-    response = httpx.post(
-        f"{url}/graphql/",
-        json={"query": query, "variables": variables},
-        headers=headers,
-        timeout=30,
-    )
-    elapsed = time.monotonic() - started
-    assert response.status_code == 200, response.text
-    assert elapsed < REQUEST_BOUND, f"the request waited {elapsed:.1f} s on Redis"
-    return response.json()["data"]
+def _poster(url: str) -> Post:
+    """Post to the server at `url`: 200 within REQUEST_BOUND, or the test fails."""
 
+    def post(
+        query: str, variables: dict[str, Any], token: str | None
+    ) -> dict[str, Any]:
+        response, elapsed = timed_post(url, query, variables, token)
+        assert response.status_code == 200, response.text
+        assert elapsed < REQUEST_BOUND, f"the request waited {elapsed:.1f} s on Redis"
+        data: dict[str, Any] = response.json()["data"]
+        return data
 
-def _customer_orders(url: str, variant_gid: str) -> None:
-    """A customer registers, signs in and places an order: two emails due."""
-    email = f"{uuid.uuid4().hex[:10]}@example.com"
-    registered = _post(url, REGISTER, {"input": {"email": email, "password": PASSWORD}})
-    assert registered["accountRegister"]["errors"] == []
-    token = _post(url, SIGN_IN, {"email": email, "password": PASSWORD})["tokenCreate"][
-        "accessToken"
-    ]
-    order_input = {
-        "lines": [{"variantId": variant_gid, "quantity": 1}],
-        "shippingAddress": ADDRESS,
-        "idempotencyKey": uuid.uuid4().hex,
-    }
-    placed = _post(url, ORDER, {"input": order_input}, token)
-    assert placed["orderCreate"]["errors"] == []
-
-
-def _messages(mail_dir: Path) -> list[str]:
-    """Every message the email backend wrote (one file per connection)."""
-    separator = "-" * 79
-    return [
-        message
-        for path in mail_dir.glob("*.log")
-        for message in path.read_text().split(separator)
-        if message.strip()
-    ]
-
-
-@pytest.fixture
-def variant_gid(transactional_db) -> str:
-    """A variant with plenty of stock, committed for the server to see."""
-    return relay.to_base64("ProductVariant", stocked_variant(on_hand=100).pk)
-
-
-@pytest.fixture
-def mail_dir(tmp_path: Path) -> Path:
-    """Where the email backend of the server and worker writes messages."""
-    path = tmp_path / "mail"
-    path.mkdir()
-    return path
+    return post
 
 
 def test_redis_killed_and_restarted_empty_loses_and_doubles_no_email(
@@ -123,15 +66,15 @@ def test_redis_killed_and_restarted_empty_loses_and_doubles_no_email(
         with live_server(env=env) as server:
             # No worker yet: these jobs wait in Redis, and die with it.
             for _ in range(2):
-                _customer_orders(server.url, variant_gid)
+                customer_orders(_poster(server.url), variant_gid)
             redis.stop()
             # Redis is down: requests still succeed, promptly.
             for _ in range(2):
-                _customer_orders(server.url, variant_gid)
+                customer_orders(_poster(server.url), variant_gid)
             redis.start()  # empty: no persistence
             time.sleep(1.2)  # the relay pause after a failure (1 s here) ends
             for _ in range(2):
-                _customer_orders(server.url, variant_gid)
+                customer_orders(_poster(server.url), variant_gid)
 
             relayed = [
                 job.relayed_at is not None
@@ -159,7 +102,7 @@ def test_redis_killed_and_restarted_empty_loses_and_doubles_no_email(
 
     assert SentEmail.objects.count() == 6
     assert OrderEmail.objects.count() == 6
-    messages = _messages(mail_dir)
+    messages = mail_messages(mail_dir)
     assert len(messages) == 12
     recipients = [
         line
@@ -198,7 +141,9 @@ def test_a_hung_or_full_redis_delays_no_request_and_loses_no_email(
             admin.config_set("maxmemory-policy", "noeviction")
             admin.execute_command(*trouble)
             for _ in range(2):
-                _customer_orders(server.url, variant_gid)  # each within REQUEST_BOUND
+                customer_orders(
+                    _poster(server.url), variant_gid
+                )  # each within REQUEST_BOUND
             if recovery:
                 admin.execute_command(*recovery)
 
@@ -211,4 +156,4 @@ def test_a_hung_or_full_redis_delays_no_request_and_loses_no_email(
             )
             time.sleep(3)  # past the redelivery window: no late duplicate
 
-    assert len(_messages(mail_dir)) == 4
+    assert len(mail_messages(mail_dir)) == 4

@@ -91,14 +91,15 @@ def test_ready_checks_redis_when_jobs_go_through_it(client, settings):
 
 
 @pytest.mark.django_db
-def test_ready_fails_with_503_when_redis_does_not_answer(client, settings):
+def test_ready_is_503_and_degraded_when_redis_does_not_answer(client, settings):
     settings.TASKS = redis_tasks("redis://127.0.0.1:1/0")  # nothing listens there
 
     response = client.get("/health/ready")
 
     body = response.json()
     assert response.status_code == 503
-    assert body["status"] == "fail"
+    assert response["Retry-After"] == "5"
+    assert body["status"] == "degraded"
     assert body["checks"]["redis"] == {
         "status": "fail",
         "duration_ms": body["checks"]["redis"]["duration_ms"],
