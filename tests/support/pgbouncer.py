@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.db import connection
+
 from tests.support.live_server import free_port
 
 SERVER = shutil.which("pgbouncer") or (
@@ -45,6 +47,12 @@ class PrivateBouncer:
 
     def url(self, database: str) -> str:
         return f"postgres://{self.user}@127.0.0.1:{self.port}/{database}"
+
+    def environment(self, database: str | None = None) -> dict[str, str]:
+        """What sends a server or worker through this PgBouncer (test database)."""
+        if database is None:
+            database = str(connection.settings_dict["NAME"])
+        return {"DATABASE_URL": self.url(database), "DATABASE_POOLER": "pgbouncer"}
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")

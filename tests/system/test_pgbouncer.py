@@ -3,9 +3,11 @@
 `DATABASE_POOLER=pgbouncer`, two web workers whose pools hold client
 connections to a private PgBouncer (tests/support/pgbouncer.py), which hands
 each transaction whichever server connection to the test PostgreSQL is free.
-The catalog is served, a customer registers, and concurrent buyers of the
-last units get them exactly once: the row locks and the idempotency keys
-live inside transactions, which is all transaction pooling keeps.
+The catalog is served, a customer registers, concurrent buyers of the last
+units get them exactly once, and one order retried at once under one
+idempotency key is placed once: the row locks and the idempotency records
+live inside transactions, which is all transaction pooling keeps. The job
+runner and webhook processing are rerun through it in test_pgbouncer_jobs.py.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from tests.factories.catalog import ProductFactory, stocked_variant
 from tests.factories.orders import ADDRESS_INPUT
 from tests.support.graphql import gid, token
 from tests.support.live_server import live_server
-from tests.support.pgbouncer import available, private_pgbouncer
+from tests.support.pgbouncer import available
 
 pytestmark = [
     pytest.mark.system,
@@ -47,22 +49,12 @@ mutation ($input: OrderCreateInput!) {
 
 
 @pytest.fixture(scope="module")
-def bouncer(django_db_setup):
-    settings = connection.settings_dict
-    port = int(settings.get("PORT") or 5432)
-    with private_pgbouncer(postgres_port=port, user=settings["USER"]) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
 def server(bouncer, django_db_blocker):
-    settings = connection.settings_dict
     with (
         django_db_blocker.unblock(),
         live_server(
             env={
-                "DATABASE_URL": bouncer.url(settings["NAME"]),
-                "DATABASE_POOLER": "pgbouncer",
+                **bouncer.environment(),
                 "WEB_WORKERS": "2",
             }
         ) as running,
@@ -157,6 +149,24 @@ async def _buy(url: str, bearers: list[str], variant_id: str) -> list[dict[str, 
     return [response.json()["data"]["orderCreate"] for response in responses]
 
 
+async def _storm(
+    url: str, bearer: str, order_input: dict[str, Any], *, times: int
+) -> list[dict[str, Any]]:
+    """Send one orderCreate `times` times at once, as a retrying client might."""
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        responses = await asyncio.gather(
+            *(
+                client.post(
+                    "/graphql/",
+                    json={"query": CREATE, "variables": {"input": order_input}},
+                    headers={"Authorization": f"Bearer {bearer}"},
+                )
+                for _ in range(times)
+            )
+        )
+    return [response.json()["data"]["orderCreate"] for response in responses]
+
+
 def test_concurrent_buyers_get_the_last_units_exactly_once(transactional_db, server):
     variant = stocked_variant(on_hand=5)
     bearers = [token(UserFactory.create()) for _ in range(8)]
@@ -173,3 +183,22 @@ def test_concurrent_buyers_get_the_last_units_exactly_once(transactional_db, ser
         OrderLine.objects.filter(variant=variant).values_list("quantity", flat=True)
     )
     assert Stock.objects.get(variant=variant).quantity_reserved == sold == 5
+
+
+def test_one_order_retried_at_once_under_one_key_is_placed_once(
+    transactional_db, server
+):
+    variant = stocked_variant(on_hand=50)
+    bearer = token(UserFactory.create())
+    order_input = {
+        "lines": [{"variantId": gid("ProductVariant", variant.pk), "quantity": 1}],
+        "shippingAddress": ADDRESS_INPUT,
+        "idempotencyKey": uuid.uuid4().hex,
+    }
+
+    results = asyncio.run(_storm(server.url, bearer, order_input, times=10))
+
+    assert all(result["errors"] == [] for result in results), results
+    assert len({result["order"]["number"] for result in results}) == 1
+    assert OrderLine.objects.filter(variant=variant).count() == 1
+    assert Stock.objects.get(variant=variant).quantity_reserved == 1
