@@ -48,13 +48,14 @@ pytest: ## The test suite only
 	$(RUN) pytest --durations=25
 
 .PHONY: lint
-lint: ## ruff, import contracts, SDL drift, missing migrations
+lint: ## ruff, import contracts, SDL drift, missing migrations, deploy files
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) lint-imports
 	$(RUN) python manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(RUN) python manage.py export_schema schema.api:schema --path /tmp/fashionistar-schema.graphql --settings=config.settings.test >/dev/null
 	@diff -u schema/schema.graphql /tmp/fashionistar-schema.graphql || (echo "schema/schema.graphql is stale: run 'make schema'"; exit 1)
+	deploy/k8s/validate
 
 .PHONY: fmt
 fmt: ## Format and autofix
