@@ -80,3 +80,49 @@ def test_deploy_worker_serves_every_queue_and_stops_cleanly_on_sigterm(
         "critical",
         "emails",
     ]
+
+
+def test_deploy_worker_runs_only_the_queues_it_is_named(transactional_db):
+    process = subprocess.Popen(
+        [str(ROOT / "deploy" / "worker"), "emails", "beat"],
+        cwd=ROOT,
+        env=job_environment(TASKS_BACKEND="database"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        children = eventually(
+            lambda: (
+                len(psutil.Process(process.pid).children()) == 2
+                and psutil.Process(process.pid).children()
+            ),
+            timeout=30,
+            what="two processes started",
+        )
+        commands = sorted(" ".join(child.cmdline()[1:]) for child in children)
+        assert commands == ["manage.py jobs_beat", "manage.py worker --queue emails"]
+
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def test_deploy_worker_refuses_an_unknown_queue_with_status_2():
+    result = subprocess.run(
+        [str(ROOT / "deploy" / "worker"), "emails", "reports"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        "deploy/worker: unknown queue 'reports'; "
+        "choose from: emails critical analytics beat\n"
+    )
