@@ -55,6 +55,8 @@ lint: ## ruff, import contracts, SDL drift, missing migrations, deploy files
 	$(RUN) python manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(RUN) python manage.py export_schema schema.api:schema --path /tmp/fashionistar-schema.graphql --settings=config.settings.test >/dev/null
 	@diff -u schema/schema.graphql /tmp/fashionistar-schema.graphql || (echo "schema/schema.graphql is stale: run 'make schema'"; exit 1)
+	$(RUN) hadolint deploy/Dockerfile
+	$(RUN) check-jsonschema --builtin-schema vendor.compose-spec deploy/compose.yaml
 	deploy/k8s/validate
 
 .PHONY: fmt
