@@ -93,10 +93,7 @@ def test_deploy_worker_runs_only_the_queues_it_is_named(transactional_db):
     )
     try:
         children = eventually(
-            lambda: (
-                len(psutil.Process(process.pid).children()) == 2
-                and psutil.Process(process.pid).children()
-            ),
+            lambda: _exactly(2, psutil.Process(process.pid).children()),
             timeout=30,
             what="two processes started",
         )
@@ -126,3 +123,8 @@ def test_deploy_worker_refuses_an_unknown_queue_with_status_2():
         "deploy/worker: unknown queue 'reports'; "
         "choose from: emails critical analytics beat\n"
     )
+
+
+def _exactly(count: int, processes: list[psutil.Process]) -> list[psutil.Process]:
+    """`processes` when there are `count` of them, else none (to poll again)."""
+    return processes if len(processes) == count else []
