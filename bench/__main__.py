@@ -34,6 +34,8 @@ BENCHMARKS: dict[str, tuple[str, list[str]]] = {
     "webhooks": ("Webhook acknowledgements", []),
     "reports": ("Sales reports", []),
     "slow_clients": ("Slow clients", ["--preset", "ours"]),
+    "pgbouncer": ("PgBouncer: 500 clients on 4 web processes", []),
+    "memory": ("Memory per pod (docs/kubernetes.md)", []),
 }
 
 

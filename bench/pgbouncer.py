@@ -105,9 +105,11 @@ def measure(args: argparse.Namespace, url: str, pooler: str | None) -> dict[str,
     try:
         wait_until_up(args.port)
         root = psutil.Process(server.pid)
-        load(target, args.port, args, root, duration=3)  # warm every process
+        # 500 clients on 2 cores wait seconds in line (the app queues instead of
+        # refusing): wrk's 2 s default would count them as errors.
+        load(target, args.port, args, root, duration=3, timeout=60)  # warm up
         with BackendSampler() as backends:
-            stats = load(target, args.port, args, root, args.duration)
+            stats = load(target, args.port, args, root, args.duration, timeout=60)
         stats["backends"] = backends.peak
         return stats
     finally:

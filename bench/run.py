@@ -169,6 +169,7 @@ def load(
     args: argparse.Namespace,
     server: psutil.Process,
     duration: int,
+    timeout: int = 2,
 ) -> dict[str, Any]:
     env = {
         **os.environ,
@@ -182,6 +183,7 @@ def load(
             "-t1",
             f"-c{args.connections}",
             f"-d{duration}s",
+            f"--timeout={timeout}s",  # wrk counts a slower answer as an error
             "-s",
             str(ROOT / "bench" / "wrk.lua"),
             f"http://127.0.0.1:{port}{target['path']}",
