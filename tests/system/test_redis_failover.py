@@ -164,13 +164,13 @@ def test_a_sentinel_failover_under_traffic_loses_and_doubles_no_email(
             traffic.start(lambda: _probe_ready(server, probes))
             for _ in range(CUSTOMERS_AT_ONCE):
                 traffic.start(lambda: customer_orders(post, variant_gid))
-            time.sleep(3)  # before: jobs flow through the first primary
+            time.sleep(2)  # before: jobs flow through the first primary
 
             killed_at = time.monotonic()
             cluster.kill_primary()
             cluster.wait_for_failover()
             promoted_at = time.monotonic()
-            time.sleep(4)  # after: through the promoted replica
+            time.sleep(3)  # after: through the promoted replica
             _, *visits_each = traffic.stop()
             visits = sum(visits_each)
 
