@@ -32,6 +32,8 @@ run: install ## Migrate, seed the demo catalog if empty, serve on http://$HOST:$
 	$(RUN) python manage.py seed_demo --if-empty
 	$(RUN) python manage.py collectstatic --noinput -v0
 	@echo "Serving $(SERVE_URL)/graphql/ (GraphiQL in a browser), with a task worker"
+	@# One metrics directory for the server and the worker: /metrics counts both.
+	export PROMETHEUS_MULTIPROC_DIR=$${PROMETHEUS_MULTIPROC_DIR:-$$(mktemp -d -t fashionistar-metrics.XXXXXX)}; \
 	$(RUN) python manage.py worker --beat & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
 	WEB_WORKERS=$${WEB_WORKERS:-1} deploy/serve
@@ -48,7 +50,7 @@ pytest: ## The test suite only
 	$(RUN) pytest --durations=25
 
 .PHONY: lint
-lint: ## ruff, import contracts, SDL drift, missing migrations, deploy files
+lint: ## ruff, import contracts, SDL drift, missing migrations, deploy files, alert rules
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) lint-imports
@@ -58,6 +60,9 @@ lint: ## ruff, import contracts, SDL drift, missing migrations, deploy files
 	$(RUN) hadolint deploy/Dockerfile
 	$(RUN) check-jsonschema --builtin-schema vendor.compose-spec deploy/compose.yaml
 	deploy/k8s/validate
+	promtool check rules deploy/prometheus/alerts.yml
+	promtool test rules deploy/prometheus/alerts.test.yml
+	promtool check config --syntax-only deploy/compose/prometheus.yml
 
 .PHONY: fmt
 fmt: ## Format and autofix

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 
+from apps.core import metrics
 from apps.core.admission import Overloaded, work_slots
 from config.body_limit import ASGIApp, Receive, Scope, Send
 
@@ -38,6 +39,7 @@ class Admission:
             async with work_slots().slot():
                 await self.app(scope, receive, send)
         except Overloaded as refusal:
+            metrics.http_requests_refused.labels("overloaded").inc()
             await _refuse(send, refusal)
 
 

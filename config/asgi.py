@@ -19,11 +19,19 @@ if _failed:
     raise SystemCheckError("\n".join(map(str, _failed)))
 
 from config.admission import Admission  # noqa: E402
-from config.body_limit import BodyLimits  # noqa: E402
+from config.body_limit import ASGIApp, BodyLimits  # noqa: E402
 
 # The body arrives first (its deadline is the client's), then the request
 # waits for a work slot: a queued request holds no connection, no thread.
-application = BodyLimits(Admission(django_application))  # type: ignore[arg-type]
+application: ASGIApp = BodyLimits(Admission(django_application))  # type: ignore[arg-type]
+
+from apps.core.telemetry import tracing_enabled  # noqa: E402
+
+if tracing_enabled():
+    from config.tracing import server_spans
+
+    # Outermost, so the server span covers the wait in line and refusals.
+    application = server_spans(application)
 
 # Everything loaded so far (Django, the schema, the URL conf) lives as long as
 # the process. Freezing it keeps the collector from scanning it again on every

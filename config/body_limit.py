@@ -27,6 +27,8 @@ from typing import Any
 
 from django.conf import settings
 
+from apps.core import metrics
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -123,6 +125,7 @@ class BodyLimits:
     @staticmethod
     async def _reject(send: Send, status: int, message: str) -> None:
         code = {408: "REQUEST_TIMEOUT", 413: "PAYLOAD_TOO_LARGE"}[status]
+        metrics.http_requests_refused.labels(code.lower()).inc()
         body = json.dumps(
             {"errors": [{"message": message, "extensions": {"code": code}}]}
         ).encode()

@@ -12,7 +12,9 @@ from asgiref.sync import markcoroutinefunction
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from opentelemetry import context, propagate, trace
 
+from apps.core import metrics, pool_metrics
 from apps.core.request_context import bind_request_id, reset_request_id
+from config.tracing import span_route
 from schema.http.availability import (
     RETRY_AFTER_SECONDS,
     is_database_unavailable,
@@ -21,7 +23,6 @@ from schema.http.availability import (
 )
 
 logger = logging.getLogger("fashionistar.access")
-tracer = trace.get_tracer("fashionistar.http")
 
 # A client-supplied id is echoed into logs and headers, so keep it tame.
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -52,36 +53,38 @@ class RequestLogMiddleware:
         token = bind_request_id(request_id)
         started = time.perf_counter()
         status = 500
-        # A server span continuing the caller's W3C trace when it sent one;
-        # jobs enqueued by this request carry it on (apps/jobs/outbox.py).
-        span = tracer.start_span(
-            f"{request.method} {request.path}",
-            context=propagate.extract(request.headers),
-            kind=trace.SpanKind.SERVER,
-            attributes={
-                "http.request.method": str(request.method),
-                "request.id": request_id,
-            },
-        )
-        attached = context.attach(trace.set_span_in_context(span))
+        pool_metrics.sampler_ensure()
+        # With tracing on, the ASGI instrumentation has opened the server span
+        # (config/tracing.py). With it off, the caller's W3C trace context is
+        # still carried into the logs and into the jobs this request enqueues.
+        span = trace.get_current_span()
+        attached = None
+        if not span.get_span_context().is_valid:
+            attached = context.attach(propagate.extract(request.headers))
         try:
             response = await self.get_response(request)
             status = response.status_code
             response["X-Request-ID"] = request_id
             return response
         finally:
-            span.set_attribute("http.response.status_code", status)
-            span.end()
+            duration = time.perf_counter() - started
+            route = _route(request)
+            if span.is_recording():
+                span_route(span, str(request.method), route)
+            metrics.http_request_duration.labels(
+                route, _method(request), f"{status // 100}xx"
+            ).observe(duration)
             logger.info(
                 "request",
                 extra={
                     "method": request.method,
                     "path": request.path,
                     "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "duration_ms": round(duration * 1000, 2),
                 },
             )
-            context.detach(attached)
+            if attached is not None:
+                context.detach(attached)
             reset_request_id(token)
 
     async def process_exception(
@@ -99,3 +102,18 @@ class RequestLogMiddleware:
         response = JsonResponse(unavailable_body(), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def _route(request: HttpRequest) -> str:
+    """The URL pattern that served the request, or `unmatched` (a 404)."""
+    route = getattr(request.resolver_match, "route", None)
+    return str(route) if route else "unmatched"
+
+
+def _method(request: HttpRequest) -> str:
+    # Any string may arrive as a method; only the standard ones become labels.
+    method = str(request.method)
+    return method if method in _METHODS else "OTHER"

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import path
 
+from config.metrics import metrics
 from schema.graphiql import graphiql_asset
 from schema.views import GraphQLView
 from webhooks.api import api
@@ -9,6 +10,7 @@ urlpatterns = [
     path("graphql/", GraphQLView.as_view(), name="graphql"),
     path("graphql/assets/<str:name>", graphiql_asset, name="graphiql-asset"),
     path("admin/", admin.site.urls),
+    path("metrics", metrics, name="metrics"),
     path("", api.urls),
 ]
 

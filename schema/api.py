@@ -14,6 +14,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
+from apps.core.telemetry import tracing_enabled
 from schema.accounts.mutations import AccountMutation
 from schema.accounts.queries import AccountQuery
 from schema.catalog import documents
@@ -30,6 +31,7 @@ from schema.core.limits import (
     QuietSchema,
 )
 from schema.core.node import NodeQuery
+from schema.core.telemetry import OperationTelemetry, ResolverTracing
 from schema.http.availability import DatabaseAvailability
 from schema.orders.mutations import OrderMutation
 from schema.orders.queries import OrderQuery
@@ -56,9 +58,14 @@ class Mutation(AccountMutation, OrderMutation, PaymentMutation, ReportMutation):
     pass
 
 
+# Read once: tracing is a process-wide choice (apps/core/telemetry.py).
+_TRACING = tracing_enabled()
+
 # Factories run per request and read settings then, never at import. The
 # parser and validation caches are module-level LRUs shared by every instance.
 EXTENSIONS: list[Callable[[], SchemaExtension]] = [
+    # First, so its span and its count enclose everything below.
+    lambda: OperationTelemetry(tracing=_TRACING),
     lambda: ParserCache(maxsize=512),
     lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
     lambda: ValidationCache(maxsize=512),
@@ -74,6 +81,8 @@ EXTENSIONS: list[Callable[[], SchemaExtension]] = [
     # masks them: a database outage becomes one SERVICE_UNAVAILABLE (503).
     DatabaseAvailability,
 ]
+if _TRACING and settings.GRAPHQL_TRACE_RESOLVERS:
+    EXTENSIONS.append(ResolverTracing)
 
 # Product nodes whose every field PostgreSQL can write come back as JSON
 # documents, one statement per page (schema/catalog/documents.py).

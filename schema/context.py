@@ -24,6 +24,8 @@ class Context:
     response: HttpResponse
     request_id: str | None
     loaders: Loaders = field(default_factory=Loaders)
+    # The operation's `extensions.cost`, once priced (schema/core/cost_limits.py).
+    cost: dict[str, object] | None = None
     # The viewer, looked up on first use: fields that never ask cost nothing.
     _viewer: asyncio.Task[Viewer | TokenError] | None = field(
         default=None, init=False, repr=False

@@ -14,6 +14,7 @@ The rules live in schema/http/: negotiation, strict JSON, CSRF, request shape.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -43,7 +44,7 @@ from strawberry.schema.exceptions import (
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from apps.core import cache_tags
+from apps.core import cache_tags, metrics
 from apps.core.request_context import current_request_id
 from schema.api import schema as api_schema
 from schema.context import Context
@@ -293,6 +294,9 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
         if cache_key is not None:
             cached = await response_cache.alookup(cache_key)
             sub_response["X-Response-Cache"] = "HIT" if cached is not None else "MISS"
+            metrics.graphql_response_cache.labels(
+                "hit" if cached is not None else "miss"
+            ).inc()
             if cached is not None:
                 return ExecutionResult(data=cached, errors=None)
             before = await response_cache.abefore()
@@ -372,6 +376,7 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
     ) -> HttpResponseBase:
         assert not isinstance(response_data, list), "batching is off"
         self.response_body = response_data
+        _count_errors(response_data)
         if SERVICE_UNAVAILABLE in _codes(response_data):
             # The whole response, whatever the resolvers set on sub_response.
             return self._unavailable(response_data)
@@ -460,3 +465,17 @@ def _codes(response_data: Mapping[str, Any]) -> set[object]:
         for error in response_data.get("errors") or ()
         if isinstance(error, dict)
     }
+
+
+# Codes come from this API's vocabularies (schema/core/error_codes.py); any
+# other string (a resolver's stray code) is counted as OTHER, not as a label.
+_CODE = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
+
+
+def _count_errors(response_data: Mapping[str, Any]) -> None:
+    for error in response_data.get("errors") or ():
+        code = (
+            error.get("extensions", {}).get("code") if isinstance(error, dict) else None
+        )
+        label = code if isinstance(code, str) and _CODE.match(code) else "OTHER"
+        metrics.graphql_errors.labels(label).inc()

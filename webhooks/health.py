@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import asdict
+from datetime import datetime
 
 from asgiref.sync import sync_to_async
 from django.db import connection
@@ -32,6 +33,8 @@ class QueueDepth(Schema):
     scheduled: int
     running: int
     failed: int
+    # When the longest-waiting due job became due; null when none waits.
+    oldest_waiting: datetime | None = None
 
 
 class Load(Schema):

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema
 
+from apps.core import metrics
 from apps.core.availability import (
     RETRY_AFTER_SECONDS,
     is_database_unavailable,
@@ -203,21 +204,25 @@ async def _receive(request: HttpRequest, provider: Provider) -> JsonResponse:
     signature = request.headers.get(providers.get(provider).signature_header)
     body = request.body
     if len(body) > settings.WEBHOOK_MAX_BODY_BYTES:
+        _count(provider, "too_large")
         return _refusal(413, "PAYLOAD_TOO_LARGE", "The body is larger than any event.")
     try:
         received = await sync_to_async(services.webhook_receive)(
             provider, body, signature
         )
     except SignatureError as error:
+        _count(provider, "refused")
         _refusals.log(provider, error.message)
         return _refusal(400, str(error.code), error.message)
     except PayloadError as error:
+        _count(provider, "refused")
         _refusals.log(provider, error.message)
         return _refusal(400, str(error.code), error.message)
     except Exception as error:
         if not is_database_unavailable(error):
             raise
         log_unavailable(error, where=f"webhooks.{provider}")
+        _count(provider, "unavailable")
         response = _refusal(503, "SERVICE_UNAVAILABLE", "Not stored; retry shortly.")
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
@@ -226,7 +231,12 @@ async def _receive(request: HttpRequest, provider: Provider) -> JsonResponse:
         if received.duplicate
         else _STATUS_WORDS.get(received.status, "accepted")
     )
+    _count(provider, word)
     return JsonResponse({"status": word, "event_id": received.event_id})
+
+
+def _count(provider: Provider, result: str) -> None:
+    metrics.webhooks_received.labels(str(provider), result).inc()
 
 
 def _refusal(status: int, code: str, message: str) -> JsonResponse:

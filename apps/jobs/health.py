@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.tasks import task_backends
 from django.utils import timezone
 from django_tasks_redis.backends import RedisTaskBackend
@@ -21,6 +22,9 @@ class QueueDepth:
     scheduled: int  # waiting for a retry delay or a later start
     running: int
     failed: int  # final, kept for an operator
+    oldest_waiting: datetime | None = (
+        None  # when the longest-waiting due job became due
+    )
 
 
 def queue_depths() -> dict[str, QueueDepth]:
@@ -36,6 +40,9 @@ def queue_depths() -> dict[str, QueueDepth]:
             ),
             running=Count("pk", filter=Q(status=JobStatus.RUNNING)),
             failed=Count("pk", filter=Q(status=JobStatus.FAILED)),
+            oldest_waiting=Min(
+                "run_after", filter=Q(status=JobStatus.PENDING, run_after__lte=now)
+            ),
         )
     )
     found = {
@@ -44,6 +51,7 @@ def queue_depths() -> dict[str, QueueDepth]:
             scheduled=row["scheduled"],
             running=row["running"],
             failed=row["failed"],
+            oldest_waiting=row["oldest_waiting"],
         )
         for row in rows
     }

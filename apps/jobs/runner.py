@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from opentelemetry import context, propagate, trace
 
+from apps.core import metrics, pool_metrics
 from apps.core.errors import DomainError
 from apps.core.request_context import bind_request_id, reset_request_id
 from apps.jobs.errors import PermanentJobError
@@ -70,6 +71,7 @@ def job_run(job_id: int) -> JobStatus | None:
     # As Django does around a request: the Redis worker never does, and a
     # connection broken by a database restart would fail every later job.
     _connections_refresh()
+    pool_metrics.sampler_ensure()
     try:
         return _run(job_id)
     finally:
@@ -103,16 +105,36 @@ def _run(job_id: int) -> JobStatus | None:
                     "attempt": job.attempts,
                 },
             )
+            started = time.perf_counter()
             try:
                 with _heartbeat.renewing(job):
                     task: Task[..., object] = import_string(job.task_path)
                     task.call(**job.kwargs)
             except Exception as exc:  # every failure is recorded on the job
-                return _failed(job, exc)
-            return _succeeded(job)
+                status = _failed(job, exc)
+            else:
+                status = _succeeded(job)
+            _measure(job, status, time.perf_counter() - started)
+            return status
     finally:
         context.detach(attached)
         reset_request_id(bound)
+
+
+_OUTCOMES = {
+    JobStatus.SUCCEEDED: "succeeded",
+    JobStatus.PENDING: "retry",
+    JobStatus.FAILED: "dead",
+}
+
+
+def _measure(job: Job, status: JobStatus, seconds: float) -> None:
+    outcome = _OUTCOMES[status]
+    metrics.job_duration.labels(job.task_path, outcome).observe(seconds)
+    if status == JobStatus.PENDING:
+        metrics.job_retries.labels(job.task_path).inc()
+    elif status == JobStatus.FAILED:
+        metrics.job_dead.labels(job.task_path).inc()
 
 
 def _mine(job: Job) -> Q:

@@ -117,7 +117,19 @@ def refused(result_error: GraphQLError) -> GraphQLExecutionResult:
 class QueryCost(SchemaExtension):
     """Price, cap and charge each operation; report `extensions.cost`."""
 
-    cost: dict[str, object] | None = None
+    _cost: dict[str, object] | None = None
+
+    @property
+    def cost(self) -> dict[str, object] | None:
+        return self._cost
+
+    @cost.setter
+    def cost(self, value: dict[str, object] | None) -> None:
+        # Also on the request's context, where the operation span reads it.
+        self._cost = value
+        request_context = self.execution_context.context
+        if isinstance(request_context, Context):
+            request_context.cost = value
 
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context

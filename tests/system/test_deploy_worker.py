@@ -7,6 +7,7 @@ import signal
 import subprocess
 import tempfile
 
+import httpx
 import psutil
 import pytest
 
@@ -14,7 +15,7 @@ from apps.jobs.models import Job, JobStatus
 from apps.jobs.outbox import job_enqueue
 from config.settings.tasks import TASK_BACKEND_CONFIGS
 from tests.support import job_tasks
-from tests.support.live_server import ROOT
+from tests.support.live_server import ROOT, free_port
 from tests.support.workers import eventually, job_environment
 
 pytestmark = [pytest.mark.system, pytest.mark.slow]
@@ -23,6 +24,7 @@ pytestmark = [pytest.mark.system, pytest.mark.slow]
 def test_deploy_worker_serves_every_queue_and_stops_cleanly_on_sigterm(
     transactional_db, settings, tmp_path
 ):
+    metrics_port = free_port()
     settings.TASKS = {"default": TASK_BACKEND_CONFIGS["database"]}
     effects = tmp_path / "effects.log"
     for queue in ("emails", "critical", "analytics"):
@@ -36,7 +38,9 @@ def test_deploy_worker_serves_every_queue_and_stops_cleanly_on_sigterm(
         process = subprocess.Popen(
             [str(ROOT / "deploy" / "worker")],
             cwd=ROOT,
-            env=job_environment(TASKS_BACKEND="database"),
+            env=job_environment(
+                TASKS_BACKEND="database", METRICS_PORT=str(metrics_port)
+            ),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -54,7 +58,13 @@ def test_deploy_worker_serves_every_queue_and_stops_cleanly_on_sigterm(
                 what="one job on each queue done",
             )
             children = psutil.Process(process.pid).children()
-            assert len(children) == 4  # three workers and the beat
+            assert len(children) == 5  # three workers, the beat, the metrics
+            # Three worker processes each ran one job; one scrape counts all.
+            ran = eventually(
+                lambda: _jobs_counted(metrics_port) == 3,
+                what="the metrics count the three jobs",
+            )
+            assert ran
 
             process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=30) == 0
@@ -80,6 +90,16 @@ def test_deploy_worker_serves_every_queue_and_stops_cleanly_on_sigterm(
         "critical",
         "emails",
     ]
+
+
+def _jobs_counted(port: int) -> float:
+    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+    prefix = 'fashionistar_job_duration_seconds_count{outcome="succeeded",task="tests.support.job_tasks.record_task"}'
+    return sum(
+        float(line.rpartition(" ")[2])
+        for line in text.splitlines()
+        if line.startswith(prefix)
+    )
 
 
 def test_deploy_worker_runs_only_the_queues_it_is_named(transactional_db):

@@ -72,6 +72,11 @@ def test_ready_reports_the_unfinished_jobs_of_every_queue(client):
 
     body = client.get("/health/ready").json()
 
+    oldest = {
+        name: queue.pop("oldest_waiting") for name, queue in body["queues"].items()
+    }
+    assert oldest["emails"] is not None
+    assert oldest["critical"] is None
     assert body["queues"] == {
         "emails": {"waiting": 1, "scheduled": 1, "running": 0, "failed": 0},
         "critical": {"waiting": 0, "scheduled": 0, "running": 1, "failed": 1},

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from apps.catalog import stock
-from apps.core import idempotency
+from apps.core import idempotency, metrics
 from apps.core.money import MONEY_MAX, quantize_money
 from apps.orders import events, locks, models
 from apps.orders.errors import (
@@ -453,6 +453,7 @@ def _order_create(plan: _Plan, *, now: datetime) -> models.Order:
     events.order_created_publish(
         events.OrderCreated(order_id=order.pk, customer_id=plan.customer_id)
     )
+    metrics.order_placed(order.currency, order.total)
     return order
 
 

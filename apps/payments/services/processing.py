@@ -17,7 +17,9 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from opentelemetry import trace
 
+from apps.core import metrics
 from apps.jobs.outbox import job_enqueue
 from apps.orders import events as order_events
 from apps.orders import locks as order_locks
@@ -35,6 +37,7 @@ from apps.payments.models import (
 from apps.payments.providers.base import Action, ProviderEvent
 
 logger = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
 
 SETTLED = (
     PaymentStatus.CAPTURED,
@@ -149,6 +152,7 @@ def _capture(
             payment, row, f"captured {event.amount}, expected {payment.amount}", now
         )
     _transition(payment, PaymentStatus.CAPTURED, event, row, now, amount=payment.amount)
+    metrics.payment_captured(payment.provider, payment.currency, payment.amount)
     order = payment.order
     order.refresh_from_db(fields=["status"])
     paid_by = _other_capture(payment)
@@ -218,6 +222,9 @@ def _refund(
         if total == payment.amount
         else PaymentStatus.PARTIALLY_REFUNDED
     )
+    metrics.payment_refunded(
+        payment.provider, payment.currency, total - payment.refunded_amount
+    )
     payment.refunded_amount = total
     _transition(payment, target, event, row, now, amount=total)
     if payment.events.filter(note__startswith=DUPLICATE_NOTE).exists():
@@ -262,18 +269,27 @@ def _transition(
     amount: Decimal,
 ) -> None:
     previous = payment.status
-    payment.status = target
-    payment.save(update_fields=["status", "refunded_amount", "updated_at"])
-    PaymentEvent.objects.create(
-        payment=payment,
-        from_status=previous,
-        to_status=target,
-        amount=amount,
-        provider_transaction_id=event.transaction_id,
-        webhook_event=row,
-        note=event.event_type,
-        created_at=now,
-    )
+    with tracer.start_as_current_span(
+        "payment transition",
+        attributes={
+            "payment.id": payment.pk,
+            "payment.provider": payment.provider,
+            "payment.from_status": previous,
+            "payment.to_status": target,
+        },
+    ):
+        payment.status = target
+        payment.save(update_fields=["status", "refunded_amount", "updated_at"])
+        PaymentEvent.objects.create(
+            payment=payment,
+            from_status=previous,
+            to_status=target,
+            amount=amount,
+            provider_transaction_id=event.transaction_id,
+            webhook_event=row,
+            note=event.event_type,
+            created_at=now,
+        )
 
 
 def _reject(
