@@ -35,6 +35,7 @@ tracer = trace.get_tracer("fashionistar.graphql")
 
 UNKNOWN = "unknown"
 OTHER = "other"
+REJECTED = "rejected"
 
 
 class OperationTelemetry(SchemaExtension):
@@ -54,8 +55,13 @@ class OperationTelemetry(SchemaExtension):
             execution = self.execution_context
             kind = _operation_type(execution)
             outcome = _outcome(execution)
+            # Only a document that ran was valid: its names are the schema's.
+            ran = outcome != REJECTED
             metrics.graphql_operations.labels(
-                _trusted_name(execution), _root_field(execution), kind, outcome
+                _trusted_name(execution) if ran else OTHER,
+                _root_field(execution) if ran else UNKNOWN,
+                kind,
+                outcome,
             ).inc()
             if span is not None and attached is not None:
                 _describe(span, execution, kind, outcome)
@@ -71,28 +77,22 @@ def _operation_type(execution: ExecutionContext) -> str:
 
 
 def _outcome(execution: ExecutionContext) -> str:
-    """`ok`, `error` (data with errors), or `rejected` (it never ran)."""
-    if execution.pre_execution_errors:
-        return "rejected"
+    """`ok`, `error` (data with field errors), or `rejected` (it never ran).
+
+    Strawberry also files execution errors under `pre_execution_errors`, so
+    the result decides: field errors carry a path, request errors never do.
+    """
     result = execution.result
     if result is None:
-        return "rejected"
-    if result.errors:
-        return (
-            "rejected"
-            if result.data is None and not _any_path(result.errors)
-            else "error"
-        )
-    return "ok"
-
-
-def _any_path(errors: Any) -> bool:
-    return any(getattr(error, "path", None) for error in errors)
+        return REJECTED
+    if not result.errors:
+        return "ok"
+    ran = any(getattr(error, "path", None) for error in result.errors)
+    return "error" if ran or result.data is not None else REJECTED
 
 
 def _trusted_name(execution: ExecutionContext) -> str:
-    query = execution.query
-    name = execution.operation_name if not execution.pre_execution_errors else None
+    query, name = execution.query, execution.operation_name
     if not (query and name) or not trusted_documents.current_manifest().trusts(query):
         return OTHER
     return name
@@ -100,7 +100,7 @@ def _trusted_name(execution: ExecutionContext) -> str:
 
 def _root_field(execution: ExecutionContext) -> str:
     document = execution.graphql_document
-    if document is None or execution.pre_execution_errors:
+    if document is None:
         return UNKNOWN
     operation = get_operation_ast(document, execution.operation_name)
     if operation is None:

@@ -27,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,11 +100,15 @@ def database_url(settings_dict: Mapping[str, Any]) -> str:
 
 @contextmanager
 def live_server(
-    *, env: Mapping[str, str] | None = None, startup_timeout: float = 60.0
+    *,
+    env: Mapping[str, str] | None = None,
+    startup_timeout: float = 60.0,
+    wrapper: Sequence[str] = (),
 ) -> Iterator[LiveServer]:
     """Serve the app on a free port against the test database; stop it after.
 
-    `env` adds or overrides environment variables of the server process.
+    `env` adds or overrides environment variables of the server process;
+    `wrapper` runs deploy/serve under a command (`opentelemetry-instrument`).
     """
     host, port = "127.0.0.1", free_port()
     environment = {
@@ -123,7 +127,7 @@ def live_server(
         prefix="live-server-", suffix=".log", delete=False
     )
     process = subprocess.Popen(
-        [str(SERVE)],
+        [*wrapper, str(SERVE)],
         cwd=ROOT,
         env=environment,
         stdin=subprocess.DEVNULL,

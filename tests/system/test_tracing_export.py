@@ -7,7 +7,11 @@ configured only through the standard OTEL_* variables.
 
 from __future__ import annotations
 
+import json
+import sys
+import time
 import uuid
+from pathlib import Path
 
 import httpx
 import pytest
@@ -82,6 +86,90 @@ def test_a_products_query_is_one_trace_of_server_graphql_and_sql_spans(
     statements = _sql(trace)
     assert statements
     assert all(s.parent_span_id for s in statements)
+    assert all(s.trace_id == server_span.trace_id for s in statements)
+
+
+def test_the_access_log_line_carries_the_server_spans_trace_and_span_ids(
+    transactional_db,
+):
+    with (
+        otlp_receiver() as receiver,
+        live_server(env=tracing_environment(receiver)) as server,
+    ):
+        httpx.post(f"{server.url}/graphql/", json={"query": PRODUCTS}, timeout=30)
+        spans = receiver.wait_for(
+            lambda spans: bool(_in_trace_of("POST graphql/", spans))
+        )
+        log = server.log()
+
+    server_span = _server_span(spans, "POST graphql/")
+    assert server_span is not None
+    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    (access,) = [
+        line
+        for line in lines
+        if line.get("logger") == "fashionistar.access"
+        and line.get("path") == "/graphql/"
+    ]
+    assert access["trace_id"] == server_span.trace_id
+    assert access["span_id"] == server_span.span_id
+
+
+def test_resolver_spans_are_off_by_default_and_on_when_asked(transactional_db):
+    def resolver_spans(env: dict[str, str]) -> list[ReceivedSpan]:
+        with (
+            otlp_receiver() as receiver,
+            live_server(env=env | tracing_environment(receiver)) as server,
+        ):
+            httpx.post(f"{server.url}/graphql/", json={"query": PRODUCTS}, timeout=30)
+            spans = receiver.wait_for(lambda spans: bool(_sql(spans)))
+        operation = next(s for s in spans if s.name == "query Products")
+        return [
+            s
+            for s in spans
+            if s.name.startswith("GraphQL Resolving")
+            and s.trace_id == operation.trace_id
+        ]
+
+    assert resolver_spans({}) == []
+    on = resolver_spans({"GRAPHQL_TRACE_RESOLVERS": "true"})
+    assert {s.name for s in on} >= {"GraphQL Resolving: products"}
+    assert all(not key.startswith("graphql.param") for s in on for key in s.attributes)
+
+
+def test_under_opentelemetry_instrument_the_trace_is_the_same_and_not_doubled(
+    transactional_db,
+):
+    instrument = str(Path(sys.executable).with_name("opentelemetry-instrument"))
+    with otlp_receiver() as receiver:
+        # The wrapper configures the SDK before the app can set its defaults:
+        # these are the ones docs/operations.md says to give it.
+        env = tracing_environment(
+            receiver,
+            OTEL_SERVICE_NAME="fashionistar",
+            OTEL_METRICS_EXPORTER="none",
+            OTEL_LOGS_EXPORTER="none",
+        )
+        with live_server(env=env, wrapper=[instrument]) as server:
+            httpx.post(f"{server.url}/graphql/", json={"query": PRODUCTS}, timeout=30)
+            spans = receiver.wait_for(
+                lambda spans: bool(_sql(_in_trace_of("POST graphql/", spans)))
+            )
+            time.sleep(0.5)  # a doubled span would arrive in the same batch
+            spans = receiver.snapshot()
+
+    trace = _in_trace_of("POST graphql/", spans)
+    assert [s.name for s in trace if s.kind == SERVER] == ["POST graphql/"]
+    assert [s.name for s in trace].count("query Products") == 1
+    assert _sql(trace)
+    # Instrumenting twice nests each span in a copy of itself.
+    by_id = {s.span_id: s for s in trace}
+    assert not [
+        s
+        for s in trace
+        if s.parent_span_id in by_id and by_id[s.parent_span_id].name == s.name
+    ]
+    assert {s.resource["service.name"] for s in trace} == {"fashionistar"}
 
 
 def test_spans_carry_no_query_parameters(transactional_db):
