@@ -1,4 +1,4 @@
-"""Request id and JSON access log, outermost in the middleware stack."""
+"""Request id, JSON access log and request metrics, outermost in the middleware stack."""
 
 from __future__ import annotations
 

@@ -8,9 +8,12 @@ configured only through the standard OTEL_* variables.
 from __future__ import annotations
 
 import json
+import secrets
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -20,11 +23,12 @@ from apps.payments.providers.stripe import event_payload as stripe_payload
 from tests.factories.accounts import UserFactory, signed_in
 from tests.factories.orders import ADDRESS_INPUT, placed_order
 from tests.factories.payments import payment_for, stripe_signed
-from tests.support.live_server import live_server
+from tests.support.live_server import LiveServer, live_server
 from tests.support.otlp import (
     CLIENT,
     SERVER,
     ReceivedSpan,
+    Receiver,
     otlp_receiver,
     tracing_environment,
 )
@@ -56,22 +60,47 @@ def _in_trace_of(route: str, spans: list[ReceivedSpan]) -> list[ReceivedSpan]:
     return [] if server is None else [s for s in spans if s.trace_id == server.trace_id]
 
 
-def test_a_products_query_is_one_trace_of_server_graphql_and_sql_spans(
-    transactional_db,
-):
+@dataclass(frozen=True)
+class Traced:
+    """A server exporting to a receiver; each request is its own trace."""
+
+    server: LiveServer
+    receiver: Receiver
+
+    def post(
+        self, body: dict[str, object]
+    ) -> tuple[httpx.Response, list[ReceivedSpan]]:
+        """POST to /graphql/ as a caller that starts a trace; return its spans."""
+        trace_id = secrets.token_hex(16)
+        response = httpx.post(
+            f"{self.server.url}/graphql/",
+            json=body,
+            headers={"traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01"},
+            timeout=30,
+        )
+        self.receiver.wait_for(
+            lambda spans: bool(_sql([s for s in spans if s.trace_id == trace_id]))
+        )
+        time.sleep(0.3)  # the rest of the batch
+        return response, [s for s in self.receiver.snapshot() if s.trace_id == trace_id]
+
+
+@pytest.fixture(scope="module")
+def traced(django_db_setup) -> Iterator[Traced]:
+    """One tracing server for the tests that only read what a request yields."""
     with (
         otlp_receiver() as receiver,
         live_server(env=tracing_environment(receiver)) as server,
     ):
-        response = httpx.post(
-            f"{server.url}/graphql/", json={"query": PRODUCTS}, timeout=30
-        )
-        assert response.status_code == 200, response.text
-        spans = receiver.wait_for(
-            lambda spans: bool(_sql(_in_trace_of("POST graphql/", spans)))
-        )
+        yield Traced(server=server, receiver=receiver)
 
-    trace = _in_trace_of("POST graphql/", spans)
+
+def test_a_products_query_is_one_trace_of_server_graphql_and_sql_spans(
+    traced, transactional_db
+):
+    response, trace = traced.post({"query": PRODUCTS})
+
+    assert response.status_code == 200, response.text
     server_span = _server_span(trace, "POST graphql/")
     assert server_span is not None
     assert server_span.attributes["http.route"] == "graphql/"
@@ -85,26 +114,23 @@ def test_a_products_query_is_one_trace_of_server_graphql_and_sql_spans(
     assert all(s.resource["service.name"] == "fashionistar" for s in trace)
     statements = _sql(trace)
     assert statements
-    assert all(s.parent_span_id for s in statements)
-    assert all(s.trace_id == server_span.trace_id for s in statements)
+    assert all(s.parent_span_id == operation.span_id for s in statements)
 
 
 def test_the_access_log_line_carries_the_server_spans_trace_and_span_ids(
-    transactional_db,
+    traced, transactional_db
 ):
-    with (
-        otlp_receiver() as receiver,
-        live_server(env=tracing_environment(receiver)) as server,
-    ):
-        httpx.post(f"{server.url}/graphql/", json={"query": PRODUCTS}, timeout=30)
-        spans = receiver.wait_for(
-            lambda spans: bool(_in_trace_of("POST graphql/", spans))
-        )
-        log = server.log()
+    since = traced.server.log_size()
 
-    server_span = _server_span(spans, "POST graphql/")
+    _, trace = traced.post({"query": PRODUCTS})
+
+    server_span = _server_span(trace, "POST graphql/")
     assert server_span is not None
-    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    lines = [
+        json.loads(line)
+        for line in traced.server.log(since=since).splitlines()
+        if line.startswith("{")
+    ]
     (access,) = [
         line
         for line in lines
@@ -115,26 +141,40 @@ def test_the_access_log_line_carries_the_server_spans_trace_and_span_ids(
     assert access["span_id"] == server_span.span_id
 
 
-def test_resolver_spans_are_off_by_default_and_on_when_asked(transactional_db):
-    def resolver_spans(env: dict[str, str]) -> list[ReceivedSpan]:
-        with (
-            otlp_receiver() as receiver,
-            live_server(env=env | tracing_environment(receiver)) as server,
-        ):
-            httpx.post(f"{server.url}/graphql/", json={"query": PRODUCTS}, timeout=30)
-            spans = receiver.wait_for(lambda spans: bool(_sql(spans)))
-        operation = next(s for s in spans if s.name == "query Products")
-        return [
-            s
-            for s in spans
-            if s.name.startswith("GraphQL Resolving")
-            and s.trace_id == operation.trace_id
-        ]
+def test_spans_carry_no_query_parameters(traced, transactional_db):
+    secret_search = f"needle-{uuid.uuid4().hex}"
+    query = (
+        "query ($q: String) { products(first: 1, filter: {search: $q}) "
+        "{ edges { node { name } } } }"
+    )
 
-    assert resolver_spans({}) == []
-    on = resolver_spans({"GRAPHQL_TRACE_RESOLVERS": "true"})
-    assert {s.name for s in on} >= {"GraphQL Resolving: products"}
-    assert all(not key.startswith("graphql.param") for s in on for key in s.attributes)
+    response, trace = traced.post({"query": query, "variables": {"q": secret_search}})
+
+    assert "errors" not in response.json(), response.text
+    assert _sql(trace)
+    assert all(secret_search not in repr(s.attributes) for s in trace)
+
+
+def test_resolver_spans_are_off_by_default(traced, transactional_db):
+    _, trace = traced.post({"query": PRODUCTS})
+
+    assert not [s for s in trace if s.name.startswith("GraphQL Resolving")]
+
+
+def test_resolver_spans_are_on_when_asked_and_carry_no_arguments(transactional_db):
+    with (
+        otlp_receiver() as receiver,
+        live_server(
+            env={"GRAPHQL_TRACE_RESOLVERS": "true", **tracing_environment(receiver)}
+        ) as server,
+    ):
+        _, trace = Traced(server=server, receiver=receiver).post({"query": PRODUCTS})
+
+    resolving = [s for s in trace if s.name.startswith("GraphQL Resolving")]
+    assert {s.name for s in resolving} >= {"GraphQL Resolving: products"}
+    assert all(
+        not key.startswith("graphql.param") for s in resolving for key in s.attributes
+    )
 
 
 def test_under_opentelemetry_instrument_the_trace_is_the_same_and_not_doubled(
@@ -170,24 +210,6 @@ def test_under_opentelemetry_instrument_the_trace_is_the_same_and_not_doubled(
         if s.parent_span_id in by_id and by_id[s.parent_span_id].name == s.name
     ]
     assert {s.resource["service.name"] for s in trace} == {"fashionistar"}
-
-
-def test_spans_carry_no_query_parameters(transactional_db):
-    secret_search = f"needle-{uuid.uuid4().hex}"
-    query = "query ($q: String) { products(first: 1, filter: {search: $q}) { edges { node { name } } } }"
-    with (
-        otlp_receiver() as receiver,
-        live_server(env=tracing_environment(receiver)) as server,
-    ):
-        response = httpx.post(
-            f"{server.url}/graphql/",
-            json={"query": query, "variables": {"q": secret_search}},
-            timeout=30,
-        )
-        assert "errors" not in response.json(), response.text
-        spans = receiver.wait_for(lambda spans: bool(_sql(spans)))
-
-    assert all(secret_search not in repr(s.attributes) for s in spans)
 
 
 @pytest.mark.skipif(available() is not None, reason=str(available()))
