@@ -37,6 +37,7 @@ BENCHMARKS: dict[str, tuple[str, list[str]]] = {
     "pgbouncer": ("PgBouncer: 500 clients on 4 web processes", []),
     "memory": ("Memory per pod (docs/kubernetes.md)", []),
     "tracing": ("Tracing: CPU per request off, at 10 % and at 100 %", ["--skip-seed"]),
+    "tracing_cpu": ("Tracing: CPU per request off, at 10 % and at 100 %", []),
 }
 
 
