@@ -28,6 +28,7 @@ from prometheus_client import (
     multiprocess,
 )
 
+from apps.core import pool_metrics
 from apps.jobs.metrics import QueueCollector
 from config.errors import not_found
 
@@ -88,6 +89,8 @@ def _alive(pid: int) -> bool:
 def exposition() -> tuple[bytes, str]:
     """The scrape body and its content type (also config/metrics_server.py)."""
     _forget_dead_processes()
+    # This process's pool, as of now (the others' sampler threads keep theirs).
+    pool_metrics.pool_sample()
     # The classic text format's type: every name here is plain ASCII, so the
     # body is the same, and Prometheus 2 (Debian's) reads it without fallback.
     return generate_latest(_REGISTRY), CONTENT_TYPE_PLAIN_0_0_4

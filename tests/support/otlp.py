@@ -41,6 +41,7 @@ class ReceivedSpan:
     attributes: dict[str, Any]
     resource: dict[str, Any]
     status_code: int
+    scope: str = ""  # the instrumentation that made it
 
 
 @dataclass
@@ -63,6 +64,7 @@ class Receiver:
                 attributes=_attributes(span.attributes),
                 resource=_attributes(resource_spans.resource.attributes),
                 status_code=span.status.code,
+                scope=scope_spans.scope.name,
             )
             for resource_spans in request.resource_spans
             for scope_spans in resource_spans.scope_spans

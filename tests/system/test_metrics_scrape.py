@@ -29,6 +29,7 @@ pytestmark = [
 ]
 
 QUEUES = ("emails", "critical", "analytics")
+PRODUCTS = "{ products(first: 2) { edges { node { name } } } }"
 
 
 def _scrape(url: str) -> str:
@@ -178,3 +179,19 @@ def _outside_address() -> str:
     if address.startswith("127."):
         pytest.skip("no non-loopback interface on this machine")
     return address
+
+
+@pytest.mark.postgres
+def test_the_database_pool_is_reported_by_state_with_its_bound(env):
+    with live_server(env={**env, "DB_POOL_MAX_SIZE": "3"}) as server:
+        httpx.post(f"{server.url}/graphql/", json={"query": PRODUCTS}, timeout=30)
+        text = _scrape(server.url)
+
+    in_use = _sample(text, "fashionistar_db_pool_connections", state="in_use")
+    idle = _sample(text, "fashionistar_db_pool_connections", state="idle")
+    assert in_use is not None
+    assert idle is not None
+    assert in_use + idle >= 1
+    assert _sample(text, "fashionistar_db_pool_max_connections") == 3
+    assert _sample(text, "fashionistar_db_pool_waiting") == 0
+    assert _sample(text, "fashionistar_db_pool_timeouts_total") == 0
