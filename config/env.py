@@ -311,6 +311,18 @@ def email_verification_url() -> str:
     return url
 
 
+def password_reset_url() -> str:
+    """Return the link template in password reset emails; `{token}` is replaced.
+
+    It points at the storefront, which posts the token to setPassword.
+    """
+    url: str = env.str(
+        "PASSWORD_RESET_URL",
+        default="http://127.0.0.1:3000/reset-password?token={token}",
+    )
+    return url
+
+
 def auth_trusted_proxy_hops() -> int:
     """Return how many reverse proxies append to X-Forwarded-For (0: none).
 

@@ -17,6 +17,7 @@ from strawberry.schema.config import StrawberryConfig
 from apps.core.telemetry import tracing_enabled
 from schema.accounts.mutations import AccountMutation
 from schema.accounts.queries import AccountQuery
+from schema.accounts.self_service import AccountSelfServiceMutation
 from schema.catalog import documents
 from schema.catalog.queries import CatalogQuery
 from schema.core import plans
@@ -54,7 +55,13 @@ class Query(
 
 # Each domain adds its mutations as one more base class.
 @strawberry.type(description="Writes: accounts, sign-in and orders.")
-class Mutation(AccountMutation, OrderMutation, PaymentMutation, ReportMutation):
+class Mutation(
+    AccountMutation,
+    AccountSelfServiceMutation,
+    OrderMutation,
+    PaymentMutation,
+    ReportMutation,
+):
     pass
 
 

@@ -90,6 +90,16 @@ class LoginThrottledError(ThrottledError):
         )
 
 
+class PasswordResetThrottledError(ThrottledError):
+    """Too many password reset requests for this email or from this address."""
+
+    def __init__(self, *, retry_after_seconds: int) -> None:
+        super().__init__(
+            "Too many password reset requests.",
+            retry_after_seconds=retry_after_seconds,
+        )
+
+
 class RegistrationThrottledError(ThrottledError):
     """Too many registrations from this address."""
 

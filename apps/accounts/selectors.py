@@ -119,3 +119,20 @@ async def auser_for_access_token(*, token: str, now: datetime | None = None) -> 
             "The access token has expired; use tokenRefresh.",
         )
     return found.family.user
+
+
+async def afamily_of_bearer_credentials(*, credentials: str | None) -> int | None:
+    """The sign-in (token family) a `Bearer <access token>` belongs to, if any."""
+    if credentials is None:
+        return None
+    scheme, _, token = credentials.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    family: int | None = (
+        await ApiToken.objects.filter(
+            digest=tokens.token_digest(token.strip()), kind=ApiToken.Kind.ACCESS
+        )
+        .values_list("family_id", flat=True)
+        .afirst()
+    )
+    return family

@@ -18,6 +18,12 @@ def account_verification_email_send_task(*, user_id: int) -> bool:
     return services.verification_email_send(user_id=user_id)
 
 
+@task(queue_name="emails")
+def password_reset_email_send_task(*, user_id: int, requested: int) -> bool:
+    """Send the reset email of one request unless already sent; whether it left."""
+    return services.password_reset_email_send(user_id=user_id, requested=requested)
+
+
 @task(queue_name="analytics")
 def tokens_purge_task() -> int:
     """Delete API tokens that expired; return how many."""

@@ -6,11 +6,16 @@ at call time so a changed setting applies at once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
 
-from apps.accounts.errors import LoginThrottledError, RegistrationThrottledError
+from apps.accounts.errors import (
+    LoginThrottledError,
+    PasswordResetThrottledError,
+    RegistrationThrottledError,
+)
 from apps.core import ratelimit
 from apps.core.ratelimit import Bucket
 
@@ -60,14 +65,21 @@ def sign_in_attempt_take(*, email: str, address: str, known_address: bool) -> No
                 email,
             )
         )
+    if (wait := _take_all(takes)) is not None:
+        raise LoginThrottledError(retry_after_seconds=wait)
+
+
+def _take_all(takes: Sequence[tuple[Bucket, str]]) -> int | None:
+    """Take one from every bucket, or from none: the seconds to wait, or None."""
     taken: list[tuple[Bucket, str]] = []
     for bucket, key in takes:
         level = ratelimit.take(bucket, key)
         if not level.allowed:
             for spent, spent_key in taken:
                 ratelimit.refund(spent, spent_key, 1)
-            raise LoginThrottledError(retry_after_seconds=level.retry_after_seconds)
+            return level.retry_after_seconds
         taken.append((bucket, key))
+    return None
 
 
 def registration_take(*, address: str) -> None:
@@ -85,3 +97,35 @@ def registration_take(*, address: str) -> None:
     level = ratelimit.take(bucket, address)
     if not level.allowed:
         raise RegistrationThrottledError(retry_after_seconds=level.retry_after_seconds)
+
+
+def password_reset_take(*, email: str, address: str) -> None:
+    """Count one password reset request for `email` from `address`, or refuse it.
+
+    Both buckets are taken whether or not an account has the email, so the
+    answer says nothing about which emails exist.
+
+    Raises:
+        PasswordResetThrottledError: THROTTLED, with the wait.
+    """
+    window: timedelta = settings.AUTH_PASSWORD_RESET_WINDOW
+    takes = (
+        (
+            Bucket.per(
+                "reset:address",
+                settings.AUTH_PASSWORD_RESETS_PER_ADDRESS,
+                window.total_seconds(),
+            ),
+            address,
+        ),
+        (
+            Bucket.per(
+                "reset:email",
+                settings.AUTH_PASSWORD_RESETS_PER_EMAIL,
+                window.total_seconds(),
+            ),
+            email,
+        ),
+    )
+    if (wait := _take_all(takes)) is not None:
+        raise PasswordResetThrottledError(retry_after_seconds=wait)

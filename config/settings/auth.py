@@ -16,6 +16,10 @@ AUTH_REFRESH_TOKEN_LIFETIME = timedelta(days=30)
 # Email verification links.
 AUTH_EMAIL_VERIFICATION_LIFETIME = timedelta(days=3)
 EMAIL_VERIFICATION_URL = env.email_verification_url()
+# Password reset links (Django's token generator): one hour, and single-use,
+# since the token is bound to the password it replaces.
+PASSWORD_RESET_TIMEOUT = 3600
+PASSWORD_RESET_URL = env.password_reset_url()
 
 # Sign-in attempts (tokenCreate and /admin/login/), right password or wrong,
 # are taken from leaky buckets (apps.core.ratelimit) before the password is
@@ -36,5 +40,10 @@ AUTH_LOGIN_KNOWN_ADDRESS_LIFETIME = timedelta(days=90)
 # script gets 10 an hour per address instead of unlimited free accounts.
 AUTH_REGISTRATIONS_PER_ADDRESS = 10
 AUTH_REGISTRATION_WINDOW = timedelta(hours=1)
+# requestPasswordReset: per address (a script probing emails) and per email
+# (someone flooding one inbox with reset mail), every request counting.
+AUTH_PASSWORD_RESETS_PER_ADDRESS = 10
+AUTH_PASSWORD_RESETS_PER_EMAIL = 3
+AUTH_PASSWORD_RESET_WINDOW = timedelta(hours=1)
 
 AUTH_TRUSTED_PROXY_HOPS = env.auth_trusted_proxy_hops()

@@ -26,19 +26,19 @@ from schema.core.throttling import retry_after
 from schema.core.user_errors import user_error_from
 from schema.http.client import client_address
 
-_ERRORS = "Empty when the mutation succeeded."
+ERRORS_DESCRIPTION = "Empty when the mutation succeeded."
 
 
-def _errors(error: DomainAccountError | IdempotencyError) -> list[AccountError]:
+def account_errors(error: DomainAccountError | IdempotencyError) -> list[AccountError]:
     return [user_error_from(error, error_type=AccountError, codes=AccountErrorCodeEnum)]
 
 
-def _retry_after(info: Info, error: Exception) -> None:
+def throttle_retry_after(info: Info, error: Exception) -> None:
     if isinstance(error, ThrottledError):
         retry_after(info, error.retry_after_seconds)
 
 
-def _user(user: UserModel | None) -> User | None:
+def user_or_none(user: UserModel | None) -> User | None:
     return User.from_model(user) if user is not None else None
 
 
@@ -48,7 +48,7 @@ class AccountRegisterPayload:
         default=None, description="The new account; null when errors is not empty."
     )
     errors: list[AccountError] = strawberry.field(
-        default_factory=list, description=_ERRORS
+        default_factory=list, description=ERRORS_DESCRIPTION
     )
 
 
@@ -59,7 +59,7 @@ class AccountVerifyEmailPayload:
         description="The account, now verified; null when errors is not empty.",
     )
     errors: list[AccountError] = strawberry.field(
-        default_factory=list, description=_ERRORS
+        default_factory=list, description=ERRORS_DESCRIPTION
     )
 
 
@@ -69,21 +69,21 @@ class TokenCreatePayload(TokenPayloadFields):
         default=None, description="Who signed in; null when errors is not empty."
     )
     errors: list[AccountError] = strawberry.field(
-        default_factory=list, description=_ERRORS
+        default_factory=list, description=ERRORS_DESCRIPTION
     )
 
 
 @strawberry.type(description="The result of tokenRefresh.")
 class TokenRefreshPayload(TokenPayloadFields):
     errors: list[AccountError] = strawberry.field(
-        default_factory=list, description=_ERRORS
+        default_factory=list, description=ERRORS_DESCRIPTION
     )
 
 
 @strawberry.type(description="The result of tokenRevoke.")
 class TokenRevokePayload:
     errors: list[AccountError] = strawberry.field(
-        default_factory=list, description=_ERRORS
+        default_factory=list, description=ERRORS_DESCRIPTION
     )
 
 
@@ -128,9 +128,9 @@ class AccountMutation:
                 idempotency_key=idempotency_key,
             )
         except (DomainAccountError, IdempotencyError) as error:
-            _retry_after(info, error)
-            return AccountRegisterPayload(errors=_errors(error))
-        return AccountRegisterPayload(user=_user(user))
+            throttle_retry_after(info, error)
+            return AccountRegisterPayload(errors=account_errors(error))
+        return AccountRegisterPayload(user=user_or_none(user))
 
     @strawberry.mutation(
         description="Confirm an email address with the token from the emailed link."
@@ -144,8 +144,8 @@ class AccountMutation:
         try:
             user = await sync_to_async(services.account_verify_email)(token=token)
         except DomainAccountError as error:
-            return AccountVerifyEmailPayload(errors=_errors(error))
-        return AccountVerifyEmailPayload(user=_user(user))
+            return AccountVerifyEmailPayload(errors=account_errors(error))
+        return AccountVerifyEmailPayload(user=user_or_none(user))
 
     @strawberry.mutation(
         description=(
@@ -169,11 +169,11 @@ class AccountMutation:
                 client_address=client_address(info.context.request),
             )
         except DomainAccountError as error:
-            _retry_after(info, error)
-            return TokenCreatePayload(errors=_errors(error))
+            throttle_retry_after(info, error)
+            return TokenCreatePayload(errors=account_errors(error))
         user = await UserModel.objects.aget(pk=pair.user_id)
         return TokenCreatePayload(
-            user=_user(user),
+            user=user_or_none(user),
             **TokenPayloadFields.token_fields(pair),  # type: ignore[arg-type]
         )
 
@@ -195,7 +195,7 @@ class AccountMutation:
                 refresh_token=refresh_token
             )
         except DomainAccountError as error:
-            return TokenRefreshPayload(errors=_errors(error))
+            return TokenRefreshPayload(errors=account_errors(error))
         return TokenRefreshPayload(**TokenPayloadFields.token_fields(pair))  # type: ignore[arg-type]
 
     @strawberry.mutation(
@@ -213,5 +213,5 @@ class AccountMutation:
         try:
             await sync_to_async(services.token_revoke)(refresh_token=refresh_token)
         except DomainAccountError as error:
-            return TokenRevokePayload(errors=_errors(error))
+            return TokenRevokePayload(errors=account_errors(error))
         return TokenRevokePayload()

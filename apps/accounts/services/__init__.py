@@ -1,5 +1,13 @@
 """Account writes. Each public function is its own transaction boundary."""
 
+from apps.accounts.services.password_reset import (
+    apassword_change,
+    aset_password,
+    password_reset_email_send,
+    password_reset_request,
+    reset_token_make,
+)
+from apps.accounts.services.profile import account_update
 from apps.accounts.services.registration import (
     aaccount_register,
     account_register,
@@ -23,9 +31,15 @@ __all__ = [
     "TokenPair",
     "aaccount_register",
     "account_register",
+    "account_update",
     "account_verify_email",
+    "apassword_change",
+    "aset_password",
     "asign_in",
     "atoken_create",
+    "password_reset_email_send",
+    "password_reset_request",
+    "reset_token_make",
     "sign_in",
     "token_create",
     "token_refresh",

@@ -12,13 +12,13 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from apps.accounts import passwords, selectors, tasks, throttles, tokens
+from apps.accounts import emails, passwords, selectors, tasks, throttles, tokens
 from apps.accounts.errors import AccountError, AccountErrorCode, TokenError
-from apps.accounts.models import SentEmail, User
+from apps.accounts.models import User
+from apps.accounts.services.profile import names_check
 from apps.core import idempotency
 from apps.jobs.outbox import job_enqueue
 
@@ -185,14 +185,7 @@ def _unsaved_user(
             "Enter a valid email address.",
             field="email",
         ) from None
-    for field, value in (("first_name", names.first), ("last_name", names.last)):
-        limit = getattr(User._meta.get_field(field), "max_length", None)
-        if limit is not None and len(value) > limit:
-            raise AccountError(
-                AccountErrorCode.NAME_TOO_LONG,
-                f"Use at most {limit} characters.",
-                field=field,
-            )
+    names_check(first_name=names.first, last_name=names.last)
     user = User(
         email=email,
         first_name=names.first,
@@ -296,17 +289,9 @@ def verification_email_send(*, user_id: int, now: datetime | None = None) -> boo
     if user.email_verified_at is not None:
         return False
     key = f"email-verification:{user.pk}:{user.email}"
-    try:
-        with transaction.atomic():
-            record = SentEmail.objects.create(key=key, user=user, created_at=now)
-    except IntegrityError:
-        return False
-    try:
-        _verification_email(user, now=now).send()
-    except Exception:
-        record.delete()
-        raise
-    return True
+    return emails.send_once(
+        key, user, lambda: _verification_email(user, now=now), now=now
+    )
 
 
 def _verification_email(user: User, *, now: datetime) -> mail.EmailMessage:
@@ -317,14 +302,4 @@ def _verification_email(user: User, *, now: datetime) -> mail.EmailMessage:
         "url": settings.EMAIL_VERIFICATION_URL.format(token=token),
         "hours": int(lifetime.total_seconds() // 3600),
     }
-    message = mail.EmailMultiAlternatives(
-        subject=render_to_string(
-            "accounts/email/verify_email_subject.txt", context
-        ).strip(),
-        body=render_to_string("accounts/email/verify_email.txt", context),
-        to=[user.email],
-    )
-    message.attach_alternative(
-        render_to_string("accounts/email/verify_email.html", context), "text/html"
-    )
-    return message
+    return emails.templated("verify_email", context, to=user.email)

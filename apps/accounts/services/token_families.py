@@ -19,7 +19,7 @@ from apps.accounts import tokens
 from apps.accounts.errors import AccountErrorCode, TokenError
 from apps.accounts.models import ApiToken, TokenFamily
 
-RevokeReason = Literal["sign-out", "reuse"]
+RevokeReason = Literal["sign-out", "reuse", "password-reset", "password-change"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,6 +65,16 @@ def token_revoke(*, refresh_token: str, now: datetime | None = None) -> None:
         if token is None:
             raise _invalid_token()
         _family_revoke(token.family, reason="sign-out", now=now)
+
+
+def families_revoke_all(
+    *, user_id: int, reason: RevokeReason, now: datetime, keep: int | None = None
+) -> int:
+    """Sign the user out everywhere (but the family `keep`); return how many."""
+    live = TokenFamily.objects.filter(user_id=user_id, revoked_at__isnull=True)
+    if keep is not None:
+        live = live.exclude(pk=keep)
+    return live.update(revoked_at=now, revoked_reason=reason)
 
 
 def pair_issue(*, family: TokenFamily, now: datetime) -> TokenPair:
