@@ -100,6 +100,16 @@ class PasswordResetThrottledError(ThrottledError):
         )
 
 
+class VerificationResendThrottledError(ThrottledError):
+    """Too many verification emails asked for by this account."""
+
+    def __init__(self, *, retry_after_seconds: int) -> None:
+        super().__init__(
+            "Too many verification emails asked for.",
+            retry_after_seconds=retry_after_seconds,
+        )
+
+
 class RegistrationThrottledError(ThrottledError):
     """Too many registrations from this address."""
 

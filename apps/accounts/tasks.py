@@ -9,13 +9,15 @@ from apps.accounts import services
 
 
 @task(queue_name="emails")
-def account_verification_email_send_task(*, user_id: int) -> bool:
+def account_verification_email_send_task(
+    *, user_id: int, requested: int | None = None
+) -> bool:
     """Send the verification email of user `user_id` unless already sent.
 
-    Returns whether an email left; a rerun is a no-op (see
-    services.verification_email_send).
+    `requested` marks a resend the user asked for. Returns whether an email
+    left; a rerun is a no-op (see services.verification_email_send).
     """
-    return services.verification_email_send(user_id=user_id)
+    return services.verification_email_send(user_id=user_id, requested=requested)
 
 
 @task(queue_name="emails")

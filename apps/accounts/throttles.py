@@ -15,6 +15,7 @@ from apps.accounts.errors import (
     LoginThrottledError,
     PasswordResetThrottledError,
     RegistrationThrottledError,
+    VerificationResendThrottledError,
 )
 from apps.core import ratelimit
 from apps.core.ratelimit import Bucket
@@ -129,3 +130,22 @@ def password_reset_take(*, email: str, address: str) -> None:
     )
     if (wait := _take_all(takes)) is not None:
         raise PasswordResetThrottledError(retry_after_seconds=wait)
+
+
+def verification_resend_take(*, user_id: int) -> None:
+    """Count one verification email asked for by user `user_id`, or refuse it.
+
+    Raises:
+        VerificationResendThrottledError: THROTTLED, with the wait.
+    """
+    window: timedelta = settings.AUTH_VERIFICATION_RESEND_WINDOW
+    bucket = Bucket.per(
+        "verify:resend",
+        settings.AUTH_VERIFICATION_RESENDS_PER_ACCOUNT,
+        window.total_seconds(),
+    )
+    level = ratelimit.take(bucket, str(user_id))
+    if not level.allowed:
+        raise VerificationResendThrottledError(
+            retry_after_seconds=level.retry_after_seconds
+        )

@@ -45,5 +45,8 @@ AUTH_REGISTRATION_WINDOW = timedelta(hours=1)
 AUTH_PASSWORD_RESETS_PER_ADDRESS = 10
 AUTH_PASSWORD_RESETS_PER_EMAIL = 3
 AUTH_PASSWORD_RESET_WINDOW = timedelta(hours=1)
+# sendConfirmationEmail: a new verification link, 3 an hour per account.
+AUTH_VERIFICATION_RESENDS_PER_ACCOUNT = 3
+AUTH_VERIFICATION_RESEND_WINDOW = timedelta(hours=1)
 
 AUTH_TRUSTED_PROXY_HOPS = env.auth_trusted_proxy_hops()

@@ -51,6 +51,13 @@ class PasswordChangePayload:
     )
 
 
+@strawberry.type(description="The result of sendConfirmationEmail.")
+class SendConfirmationEmailPayload:
+    errors: list[AccountError] = strawberry.field(
+        default_factory=list, description=ERRORS_DESCRIPTION
+    )
+
+
 @strawberry.type(description="The result of accountUpdate.")
 class AccountUpdatePayload:
     user: User | None = strawberry.field(
@@ -179,3 +186,21 @@ class AccountSelfServiceMutation:
         except DomainAccountError as error:
             return AccountUpdatePayload(errors=account_errors(error))
         return AccountUpdatePayload(user=user_or_none(user))
+
+    @strawberry.mutation(
+        description=(
+            "Email the signed-in user a new verification link (as Saleor's "
+            "sendConfirmationEmail). ALREADY_VERIFIED once verified; at most 3 an "
+            "hour (THROTTLED, with a Retry-After header)."
+        ),
+        permission_classes=[IsAuthenticated],
+    )
+    async def send_confirmation_email(self, info: Info) -> SendConfirmationEmailPayload:
+        viewer = await info.context.auser()
+        assert viewer.pk is not None  # IsAuthenticated let only users through
+        try:
+            await sync_to_async(services.verification_email_resend)(user_id=viewer.pk)
+        except DomainAccountError as error:
+            throttle_retry_after(info, error)
+            return SendConfirmationEmailPayload(errors=account_errors(error))
+        return SendConfirmationEmailPayload()

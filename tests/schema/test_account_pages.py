@@ -230,3 +230,48 @@ def test_account_update_refuses_a_name_longer_than_the_column(gql_client):
     assert "data" not in body
     assert error_codes(body) == ["BAD_USER_INPUT"]
     assert body["errors"][0]["extensions"]["field"] == "firstName"
+
+
+RESEND = "mutation { sendConfirmationEmail { errors { field code } } }"
+
+
+def test_an_unverified_user_gets_a_new_verification_link(
+    gql_client, django_capture_on_commit_callbacks
+):
+    user = UserFactory.create(verified=False)
+    session = signed_in(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        body = request(gql_client, RESEND, bearer=session.access_token).json()
+
+    assert body["data"]["sendConfirmationEmail"] == {"errors": []}
+    (message,) = mail.outbox
+    assert message.to == [user.email]
+    assert "verify-email?token=" in message.body
+
+
+def test_a_verified_user_is_told_so_and_sent_nothing(
+    gql_client, django_capture_on_commit_callbacks
+):
+    session = signed_in(UserFactory.create())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        body = request(gql_client, RESEND, bearer=session.access_token).json()
+
+    assert body["data"]["sendConfirmationEmail"]["errors"] == [
+        {"field": None, "code": "ALREADY_VERIFIED"}
+    ]
+    assert mail.outbox == []
+
+
+def test_verification_resends_are_throttled(gql_client):
+    session = signed_in(UserFactory.create(verified=False))
+    for _ in range(3):
+        request(gql_client, RESEND, bearer=session.access_token)
+
+    fourth = request(gql_client, RESEND, bearer=session.access_token)
+
+    assert fourth.json()["data"]["sendConfirmationEmail"]["errors"][0]["code"] == (
+        "THROTTLED"
+    )
+    assert fourth["Retry-After"]

@@ -12,6 +12,7 @@ from apps.accounts.services.registration import (
     aaccount_register,
     account_register,
     account_verify_email,
+    verification_email_resend,
     verification_email_send,
 )
 from apps.accounts.services.sign_in import (
@@ -45,5 +46,6 @@ __all__ = [
     "token_refresh",
     "token_revoke",
     "tokens_expired_purge",
+    "verification_email_resend",
     "verification_email_send",
 ]

@@ -268,7 +268,9 @@ def account_verify_email(*, token: str, now: datetime | None = None) -> User:
     return user
 
 
-def verification_email_send(*, user_id: int, now: datetime | None = None) -> bool:
+def verification_email_send(
+    *, user_id: int, requested: int | None = None, now: datetime | None = None
+) -> bool:
     """Send the verification email to an unverified user, at most once.
 
     The send is recorded (SentEmail) before the message leaves, under a unique
@@ -289,6 +291,8 @@ def verification_email_send(*, user_id: int, now: datetime | None = None) -> boo
     if user.email_verified_at is not None:
         return False
     key = f"email-verification:{user.pk}:{user.email}"
+    if requested is not None:  # a resend the user asked for: its own key
+        key = f"{key}:{requested}"
     return emails.send_once(
         key, user, lambda: _verification_email(user, now=now), now=now
     )
@@ -303,3 +307,27 @@ def _verification_email(user: User, *, now: datetime) -> mail.EmailMessage:
         "hours": int(lifetime.total_seconds() // 3600),
     }
     return emails.templated("verify_email", context, to=user.email)
+
+
+def verification_email_resend(*, user_id: int, now: datetime | None = None) -> None:
+    """Queue a new verification email for a signed-in, unverified user.
+
+    Raises:
+        AccountError: ALREADY_VERIFIED.
+        VerificationResendThrottledError: THROTTLED (3 an hour per account).
+    """
+    now = now or timezone.now()
+    user = User.objects.get(pk=user_id)
+    if user.email_verified_at is not None:
+        raise AccountError(
+            AccountErrorCode.ALREADY_VERIFIED, "This email is already verified."
+        )
+    throttles.verification_resend_take(user_id=user.pk)
+    requested = int(now.timestamp())
+    with transaction.atomic():
+        job_enqueue(
+            tasks.account_verification_email_send_task,
+            key=f"email-verification:{user.pk}:{requested}",
+            user_id=user.pk,
+            requested=requested,
+        )
