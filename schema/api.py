@@ -15,6 +15,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from apps.core.telemetry import tracing_enabled
+from schema.accounts.address_book import AccountAddressMutation
 from schema.accounts.mutations import AccountMutation
 from schema.accounts.queries import AccountQuery
 from schema.accounts.self_service import AccountSelfServiceMutation
@@ -58,6 +59,7 @@ class Query(
 class Mutation(
     AccountMutation,
     AccountSelfServiceMutation,
+    AccountAddressMutation,
     OrderMutation,
     PaymentMutation,
     ReportMutation,

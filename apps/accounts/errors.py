@@ -17,6 +17,9 @@ class AccountErrorCode(StrEnum):
     TOKEN_REUSED = "TOKEN_REUSED"  # noqa: S105 (a code, not a secret)
     ALREADY_VERIFIED = "ALREADY_VERIFIED"
     USER_NOT_FOUND = "USER_NOT_FOUND"
+    INVALID_ADDRESS = "INVALID_ADDRESS"
+    ADDRESS_NOT_FOUND = "ADDRESS_NOT_FOUND"
+    ADDRESS_BOOK_FULL = "ADDRESS_BOOK_FULL"
 
 
 describe(
@@ -53,6 +56,14 @@ describe(
         ),
         AccountErrorCode.ALREADY_VERIFIED: "The email address is already verified.",
         AccountErrorCode.USER_NOT_FOUND: "No active account has this ID.",
+        AccountErrorCode.INVALID_ADDRESS: (
+            "An address field is blank, too long, or not an ISO 3166-1 country "
+            "code; `field` names it."
+        ),
+        AccountErrorCode.ADDRESS_NOT_FOUND: (
+            "No address of yours has this ID (another customer's looks the same)."
+        ),
+        AccountErrorCode.ADDRESS_BOOK_FULL: "The address book is full: delete one first.",
     },
 )
 

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from apps.core.addresses import ADDRESS_RULES
+
 
 def name_split(full_name: str) -> tuple[str, str]:
     """Split a name into (first, last) at its first space.
@@ -58,6 +60,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # Set when the owner proved control of `email` (accountVerifyEmail).
     email_verified_at = models.DateTimeField(null=True, blank=True)
+    default_shipping_address = models.ForeignKey(
+        "accounts.Address",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Offered first at checkout; one of the user's own addresses.",
+    )
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -169,3 +179,29 @@ class SentEmail(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+def _address_field(name: str) -> models.CharField[str, str]:
+    required, max_length = ADDRESS_RULES[name]
+    return models.CharField(max_length=max_length, blank=not required)
+
+
+class Address(models.Model):
+    """An address a customer saved in their address book."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="addresses")
+    full_name = _address_field("full_name")
+    line1 = _address_field("line1")
+    line2 = _address_field("line2")
+    city = _address_field("city")
+    postal_code = _address_field("postal_code")
+    country = _address_field("country")
+    phone = _address_field("phone")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "addresses"
+        indexes = [models.Index(fields=["user", "id"], name="accounts_address_user")]
+
+    def __str__(self) -> str:
+        return f"{self.full_name}, {self.line1}, {self.city} ({self.country})"

@@ -54,6 +54,7 @@ from graphql import (
     parse,
 )
 
+from apps.accounts.services.address_book import ADDRESS_BOOK_MAX
 from apps.catalog.models import MAX_SUBCATEGORIES, MAX_VARIANTS_PER_PRODUCT
 from schema.core.prebuilt import Prebuilt
 
@@ -75,6 +76,8 @@ LIST_BOUNDS: Mapping[str, int] = {
     "Category.children": MAX_SUBCATEGORIES,
     # orderCreate takes at most 50 lines (issue 10).
     "Order.lines": 50,
+    # The address book is capped by its service.
+    "User.addresses": ADDRESS_BOOK_MAX,
     # One row per status change: created, paid, fulfilled or cancelled,
     # refunded; 10 leaves room for failed-payment retries.
     "Order.statusHistory": 10,

@@ -1,5 +1,11 @@
 """Account writes. Each public function is its own transaction boundary."""
 
+from apps.accounts.services.address_book import (
+    account_address_create,
+    account_address_delete,
+    account_address_update,
+    account_default_shipping_address_set,
+)
 from apps.accounts.services.password_reset import (
     apassword_change,
     aset_password,
@@ -31,6 +37,10 @@ from apps.accounts.services.token_families import (
 __all__ = [
     "TokenPair",
     "aaccount_register",
+    "account_address_create",
+    "account_address_delete",
+    "account_address_update",
+    "account_default_shipping_address_set",
     "account_register",
     "account_update",
     "account_verify_email",
