@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.catalog",
+    "apps.pricing",
     "apps.orders",
     "apps.jobs",
     "apps.payments",
@@ -123,6 +124,7 @@ from config.settings.logging import *  # noqa: E402, F403
 from config.settings.observability import *  # noqa: E402, F403
 from config.settings.orders import *  # noqa: E402, F403
 from config.settings.payments import *  # noqa: E402, F403
+from config.settings.pricing import *  # noqa: E402, F403
 from config.settings.ratelimits import *  # noqa: E402, F403
 from config.settings.reports import *  # noqa: E402, F403
 from config.settings.security import *  # noqa: E402, F403

@@ -1,0 +1,36 @@
+"""Staff set shipping zones, methods with their prices, and tax rates here."""
+
+from django.contrib import admin
+
+from apps.pricing.models import ShippingMethod, ShippingRate, ShippingZone, TaxRate
+
+
+class ShippingRateInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ShippingRate
+    extra = 0
+
+
+class ShippingMethodInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ShippingMethod
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(ShippingZone)
+class ShippingZoneAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "countries")
+    inlines = (ShippingMethodInline,)
+
+
+@admin.register(ShippingMethod)
+class ShippingMethodAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "zone", "min_days", "max_days", "is_active")
+    list_filter = ("zone", "is_active")
+    inlines = (ShippingRateInline,)
+
+
+@admin.register(TaxRate)
+class TaxRateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("country", "category", "rate")
+    list_filter = ("country",)
+    autocomplete_fields = ("category",)
