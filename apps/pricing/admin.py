@@ -2,7 +2,13 @@
 
 from django.contrib import admin
 
-from apps.pricing.models import ShippingMethod, ShippingRate, ShippingZone, TaxRate
+from apps.pricing.models import (
+    ShippingMethod,
+    ShippingRate,
+    ShippingZone,
+    TaxRate,
+    Voucher,
+)
 
 
 class ShippingRateInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -34,3 +40,21 @@ class TaxRateAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("country", "category", "rate")
     list_filter = ("country",)
     autocomplete_fields = ("category",)
+
+
+@admin.register(Voucher)
+class VoucherAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = (
+        "code",
+        "discount_type",
+        "value",
+        "currency",
+        "used",
+        "usage_limit",
+        "ends_at",
+    )
+    list_filter = ("discount_type",)
+    search_fields = ("code",)
+    readonly_fields = ("used",)
+    filter_horizontal = ("categories",)
+    raw_id_fields = ("products",)

@@ -1,4 +1,4 @@
-"""Shipping zones and methods, and tax rates: what staff set, pricing reads.
+"""Shipping zones and methods, tax rates and vouchers: what staff set, pricing reads.
 
 A zone is a set of countries; its methods are offered to addresses in those
 countries. Each method has a price per currency, optionally free above a
@@ -14,8 +14,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
+from django.utils import timezone
 
-from apps.catalog.models import Category
+from apps.accounts.models import User
+from apps.catalog.models import Category, Product
 from apps.core.addresses import iso_countries
 from apps.core.models import money_field
 from apps.core.money import CURRENCY_CHOICES
@@ -138,3 +141,74 @@ class TaxRate(models.Model):
     def clean(self) -> None:
         if self.country not in iso_countries():
             raise ValidationError({"country": "An ISO 3166-1 alpha-2 code, e.g. GB."})
+
+
+class DiscountType(models.TextChoices):
+    PERCENTAGE = "PERCENTAGE", "Percentage off"
+    FIXED = "FIXED", "Fixed amount off"
+    FREE_SHIPPING = "FREE_SHIPPING", "Free shipping"
+
+
+class Voucher(models.Model):
+    """A discount code with its rules and how often it has been used.
+
+    Empty `categories` and `products` mean the whole catalog. `used` counts
+    uses and only ever grows under a row lock (apps.pricing.vouchers).
+    """
+
+    code = models.CharField(max_length=32, unique=True, help_text="Stored in capitals.")
+    discount_type = models.CharField(max_length=20, choices=DiscountType.choices)
+    value = money_field(
+        default=Decimal("0.00"),
+        help_text="Percent for PERCENTAGE, an amount in `currency` for FIXED.",
+    )
+    currency = models.CharField(
+        max_length=3,
+        choices=CURRENCY_CHOICES,
+        blank=True,
+        help_text="Of a FIXED value and of the minimum subtotal.",
+    )
+    minimum_subtotal = money_field(null=True, blank=True)
+    usage_limit = models.PositiveIntegerField(null=True, blank=True)
+    usage_limit_per_customer = models.PositiveIntegerField(null=True, blank=True)
+    starts_at = models.DateTimeField(default=timezone.now)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    used = models.PositiveIntegerField(default=0)
+    categories = models.ManyToManyField(Category, blank=True, related_name="+")
+    products = models.ManyToManyField(Product, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Upper("code"), name="pricing_voucher_code_ci"),
+            models.CheckConstraint(
+                condition=Q(usage_limit__isnull=True)
+                | Q(used__lte=models.F("usage_limit")),
+                name="pricing_voucher_used_within_limit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def uses_left(self) -> int | None:
+        return None if self.usage_limit is None else self.usage_limit - self.used
+
+
+class VoucherUse(models.Model):
+    """One use of a voucher, by an email (and the account, if signed in)."""
+
+    voucher = models.ForeignKey(Voucher, on_delete=models.CASCADE, related_name="uses")
+    email = models.EmailField()
+    customer = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["voucher", "email"], name="pricing_use_voucher_email")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voucher} by {self.email}"
