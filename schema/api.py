@@ -38,6 +38,7 @@ from schema.http.availability import DatabaseAvailability
 from schema.orders.mutations import OrderMutation
 from schema.orders.queries import OrderQuery
 from schema.payments.mutations import PaymentMutation
+from schema.pricing.vouchers import VoucherMutation
 from schema.reports.queries import ReportQuery
 from schema.reports.snapshots import ReportMutation, ReportSnapshotQuery
 
@@ -63,6 +64,7 @@ class Mutation(
     OrderMutation,
     PaymentMutation,
     ReportMutation,
+    VoucherMutation,
 ):
     pass
 

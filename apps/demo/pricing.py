@@ -1,4 +1,4 @@
-"""Demo shipping and tax: a zone each for GB, DE (and its neighbours), NG and US.
+"""Demo shipping, tax and the WELCOME10 voucher: zones for GB, DE (and neighbours), NG, US.
 
 Every method is priced in every currency the shop sells in, so any demo
 basket can ship anywhere served; the rates are round numbers, not quotes.
@@ -10,7 +10,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from apps.core.money import CURRENCIES
-from apps.pricing.models import ShippingMethod, ShippingRate, ShippingZone, TaxRate
+from apps.pricing.models import (
+    DiscountType,
+    ShippingMethod,
+    ShippingRate,
+    ShippingZone,
+    TaxRate,
+    Voucher,
+)
 
 # zone -> countries; (method, min days, max days, price in units of each
 # currency, free above (same units) or None)
@@ -71,4 +78,9 @@ def demo_pricing_seed() -> int:
             country=country, category=None, defaults={"rate": Decimal(rate)}
         )
         added += created
-    return added
+    # A welcome code for any basket: 10 % off, no usage limit.
+    _, created = Voucher.objects.get_or_create(
+        code="WELCOME10",
+        defaults={"discount_type": DiscountType.PERCENTAGE, "value": Decimal("10.00")},
+    )
+    return added + created

@@ -12,6 +12,7 @@ class VoucherErrorCode(StrEnum):
     CODE_TAKEN = "CODE_TAKEN"
     INVALID_VALUE = "INVALID_VALUE"
     CURRENCY_REQUIRED = "CURRENCY_REQUIRED"
+    INVALID_CURRENCY = "INVALID_CURRENCY"
     INVALID_LIMIT = "INVALID_LIMIT"
     INVALID_WINDOW = "INVALID_WINDOW"
     VOUCHER_NOT_FOUND = "VOUCHER_NOT_FOUND"
@@ -36,6 +37,7 @@ describe(
         VoucherErrorCode.CURRENCY_REQUIRED: (
             "FIXED amounts and a minimum subtotal are in a currency: give one."
         ),
+        VoucherErrorCode.INVALID_CURRENCY: "Not a currency the shop sells in.",
         VoucherErrorCode.INVALID_LIMIT: "Usage limits are at least 1.",
         VoucherErrorCode.INVALID_WINDOW: "endsAt is not after startsAt.",
         VoucherErrorCode.VOUCHER_NOT_FOUND: "No voucher has this code.",

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from apps.core.money import MONEY_MAX
+from apps.core.money import CURRENCIES, MONEY_MAX
 from apps.pricing.errors import VoucherError, VoucherErrorCode
 from apps.pricing.models import DiscountType, Voucher, VoucherUse
 from apps.pricing.totals import CENT, ZERO, cents
@@ -111,6 +111,12 @@ def _value_check(spec: VoucherSpec) -> None:
     if value != cents(value) or value > MONEY_MAX:
         raise VoucherError(
             VoucherErrorCode.INVALID_VALUE, "At most 2 decimals.", field="value"
+        )
+    if spec.currency and spec.currency not in CURRENCIES:
+        raise VoucherError(
+            VoucherErrorCode.INVALID_CURRENCY,
+            f"One of {', '.join(CURRENCIES)}.",
+            field="currency",
         )
     needs_currency = spec.discount_type == DiscountType.FIXED or spec.minimum_subtotal
     if needs_currency and not spec.currency:

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from apps.demo.pricing import demo_pricing_seed
+from apps.pricing.models import DiscountType, Voucher
 from apps.pricing.rules import shipping_offers, tax_table
 
 pytestmark = pytest.mark.django_db
@@ -39,3 +40,14 @@ def test_seeding_again_adds_nothing():
 
     assert first > 0
     assert demo_pricing_seed() == 0
+
+
+def test_welcome10_takes_ten_percent_with_no_usage_limit():
+    demo_pricing_seed()
+
+    voucher = Voucher.objects.get(code="WELCOME10")
+    assert (voucher.discount_type, voucher.value, voucher.usage_limit) == (
+        DiscountType.PERCENTAGE,
+        Decimal("10.00"),
+        None,
+    )
