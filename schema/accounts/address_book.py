@@ -78,7 +78,7 @@ class AccountAddressMutation:
             bool,
             strawberry.argument(description="Make it the default shipping address."),
         ] = False,
-    ) -> AccountAddressPayload:
+    ) -> AccountAddressPayload | None:
         owner = await _viewer_pk(info)
         try:
             saved = await sync_to_async(services.account_address_create)(
@@ -103,7 +103,7 @@ class AccountAddressMutation:
         input: Annotated[
             ShippingAddressInput, strawberry.argument(description="The new fields.")
         ],
-    ) -> AccountAddressPayload:
+    ) -> AccountAddressPayload | None:
         owner = await _viewer_pk(info)
         address_id = decode_global_id(id, expected="Address", field="id")
         try:
@@ -124,7 +124,7 @@ class AccountAddressMutation:
         self,
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description=_ID)],
-    ) -> AccountAddressBookPayload:
+    ) -> AccountAddressBookPayload | None:
         owner = await _viewer_pk(info)
         address_id = decode_global_id(id, expected="Address", field="id")
         try:
@@ -143,7 +143,7 @@ class AccountAddressMutation:
         self,
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description=_ID)],
-    ) -> AccountAddressBookPayload:
+    ) -> AccountAddressBookPayload | None:
         owner = await _viewer_pk(info)
         address_id = decode_global_id(id, expected="Address", field="id")
         try:

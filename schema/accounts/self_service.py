@@ -138,7 +138,7 @@ class AccountSelfServiceMutation:
             str,
             strawberry.argument(description="The new password (password rules apply)."),
         ],
-    ) -> PasswordChangePayload:
+    ) -> PasswordChangePayload | None:
         viewer = await info.context.auser()
         assert isinstance(viewer, UserModel)  # IsAuthenticated let only users through
         family = await selectors.afamily_of_bearer_credentials(
@@ -176,7 +176,7 @@ class AccountSelfServiceMutation:
                 max_length=model_max_length(UserModel, "last_name"),
             ),
         ] = None,
-    ) -> AccountUpdatePayload:
+    ) -> AccountUpdatePayload | None:
         viewer = await info.context.auser()
         assert viewer.pk is not None  # IsAuthenticated let only users through
         try:
@@ -195,7 +195,9 @@ class AccountSelfServiceMutation:
         ),
         permission_classes=[IsAuthenticated],
     )
-    async def send_confirmation_email(self, info: Info) -> SendConfirmationEmailPayload:
+    async def send_confirmation_email(
+        self, info: Info
+    ) -> SendConfirmationEmailPayload | None:
         viewer = await info.context.auser()
         assert viewer.pk is not None  # IsAuthenticated let only users through
         try:

@@ -159,7 +159,7 @@ class VoucherMutation:
         input: Annotated[
             VoucherCreateInput, strawberry.argument(description="The voucher.")
         ],
-    ) -> VoucherCreatePayload:
+    ) -> VoucherCreatePayload | None:
         spec = VoucherSpec(
             code=input.code,
             discount_type=models.DiscountType(str(input.discount_type.value)),

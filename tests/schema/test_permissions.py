@@ -57,6 +57,16 @@ POLICY = {
     "Mutation.orderFulfil": STAFF,
     "Mutation.paymentInitialize": SIGNED_IN,
     "Mutation.reportGenerate": STAFF,
+    "Mutation.requestPasswordReset": PUBLIC,
+    "Mutation.setPassword": PUBLIC,
+    "Mutation.passwordChange": SIGNED_IN,
+    "Mutation.accountUpdate": SIGNED_IN,
+    "Mutation.sendConfirmationEmail": SIGNED_IN,
+    "Mutation.accountAddressCreate": SIGNED_IN,
+    "Mutation.accountAddressUpdate": SIGNED_IN,
+    "Mutation.accountAddressDelete": SIGNED_IN,
+    "Mutation.accountSetDefaultShippingAddress": SIGNED_IN,
+    "Mutation.voucherCreate": STAFF,
 }
 _SAMPLES = {
     "ID": '"T3JkZXI6MQ=="',
