@@ -107,6 +107,11 @@ class ProductVariant(models.Model):
         validators=[MinValueValidator(Decimal(0))],
         help_text="Price in the product's currency; empty means the product's base price.",
     )
+    weight_grams = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Shipping weight in grams, for methods priced by weight; empty counts as 0.",
+    )
 
     class Meta:
         ordering = ("product", "id")

@@ -5,6 +5,7 @@ from django.contrib import admin
 from apps.pricing.models import (
     ShippingMethod,
     ShippingRate,
+    ShippingWeightBand,
     ShippingZone,
     TaxRate,
     Voucher,
@@ -13,6 +14,11 @@ from apps.pricing.models import (
 
 class ShippingRateInline(admin.TabularInline):  # type: ignore[type-arg]
     model = ShippingRate
+    extra = 0
+
+
+class ShippingWeightBandInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ShippingWeightBand
     extra = 0
 
 
@@ -32,7 +38,7 @@ class ShippingZoneAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class ShippingMethodAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "zone", "min_days", "max_days", "is_active")
     list_filter = ("zone", "is_active")
-    inlines = (ShippingRateInline,)
+    inlines = (ShippingRateInline, ShippingWeightBandInline)
 
 
 @admin.register(TaxRate)

@@ -102,6 +102,38 @@ class ShippingRate(models.Model):
         return f"{self.method}: {self.price} {self.currency}"
 
 
+class ShippingWeightBand(models.Model):
+    """A method's price, in one currency, for baskets up to a weight.
+
+    A method with bands for a currency is priced by the lightest band that
+    holds the basket, and not offered for a heavier one; `free_above` of the
+    currency's rate still applies.
+    """
+
+    method = models.ForeignKey(
+        ShippingMethod, on_delete=models.CASCADE, related_name="weight_bands"
+    )
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    up_to_grams = models.PositiveIntegerField()
+    price = money_field(validators=[MinValueValidator(Decimal("0.00"))])
+
+    class Meta:
+        ordering = ("method", "currency", "up_to_grams")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["method", "currency", "up_to_grams"], name="pricing_band_weight"
+            ),
+            models.CheckConstraint(
+                condition=Q(price__gte=0), name="pricing_band_price_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.method}: up to {self.up_to_grams} g, {self.price} {self.currency}"
+        )
+
+
 class TaxRate(models.Model):
     """A country's tax rate, for one category or (no category) the standard one."""
 

@@ -9,7 +9,13 @@ from decimal import Decimal
 from django.conf import settings
 
 from apps.catalog.models import Category
-from apps.pricing.models import ShippingMethod, ShippingZone, TaxRate
+from apps.pricing.models import (
+    ShippingMethod,
+    ShippingRate,
+    ShippingWeightBand,
+    ShippingZone,
+    TaxRate,
+)
 from apps.pricing.totals import ZERO
 
 
@@ -63,12 +69,14 @@ class ShippingOffer:
 
 
 def shipping_offers(
-    *, country: str, currency: str, subtotal: Decimal
+    *, country: str, currency: str, subtotal: Decimal, weight_grams: int = 0
 ) -> list[ShippingOffer]:
     """The active methods of the zones holding `country` that price `currency`.
 
     `subtotal` is the basket after discounts: a rate with `free_above` at or
-    below it costs nothing. Cheapest first.
+    below it costs nothing. A method with weight bands in the currency is
+    priced by the lightest band holding `weight_grams`, and left out when
+    none does. Cheapest first.
     """
     # Zones are few and their countries a JSON list: filtered here, the same
     # on SQLite (no JSON containment) and PostgreSQL.
@@ -76,20 +84,19 @@ def shipping_offers(
     methods = (
         ShippingMethod.objects.filter(zone_id__in=zones, is_active=True)
         .select_related("zone")
-        .prefetch_related("rates")
+        .prefetch_related("rates", "weight_bands")
     )
     offers = []
     for method in methods:
-        rate = next((r for r in method.rates.all() if r.currency == currency), None)
-        if rate is None:
+        price = _method_price(method, currency, subtotal, weight_grams)
+        if price is None:
             continue
-        free = rate.free_above is not None and subtotal >= rate.free_above
         offers.append(
             ShippingOffer(
                 method_id=method.pk,
                 name=method.name,
                 zone=method.zone.name,
-                price=ZERO if free else rate.price,
+                price=price,
                 min_days=method.min_days,
                 max_days=method.max_days,
             )
@@ -97,6 +104,29 @@ def shipping_offers(
     return sorted(
         offers, key=lambda offer: (offer.price, offer.max_days, offer.method_id)
     )
+
+
+def _method_price(
+    method: ShippingMethod, currency: str, subtotal: Decimal, weight_grams: int
+) -> Decimal | None:
+    """The method's price for this basket, or None when it cannot ship it."""
+    rate: ShippingRate | None = next(
+        (r for r in method.rates.all() if r.currency == currency), None
+    )
+    if rate is None:
+        return None
+    bands: list[ShippingWeightBand] = [
+        b for b in method.weight_bands.all() if b.currency == currency
+    ]
+    price: Decimal = rate.price
+    if bands:
+        band = next((b for b in bands if weight_grams <= b.up_to_grams), None)
+        if band is None:
+            return None  # heavier than its heaviest band
+        price = band.price
+    if rate.free_above is not None and subtotal >= rate.free_above:
+        return ZERO
+    return price
 
 
 def prices_include_tax() -> bool:

@@ -8,7 +8,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from apps.catalog.models import Category
-from apps.pricing.models import ShippingMethod, ShippingRate, ShippingZone, TaxRate
+from apps.pricing.models import (
+    ShippingMethod,
+    ShippingRate,
+    ShippingWeightBand,
+    ShippingZone,
+    TaxRate,
+)
 from apps.pricing.rules import category_lineage, shipping_offers, tax_table
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +81,46 @@ def test_a_zone_needs_real_country_codes():
 
     with pytest.raises(ValidationError):
         zone.full_clean()
+
+
+def _banded(zone: ShippingZone) -> ShippingMethod:
+    method: ShippingMethod = _method(zone, "Parcel", "5.00", free_above="100.00")
+    for up_to, price in ((1000, "5.00"), (5000, "9.00")):
+        ShippingWeightBand.objects.create(
+            method=method, currency="GBP", up_to_grams=up_to, price=D(price)
+        )
+    return method
+
+
+@pytest.mark.parametrize(
+    ("grams", "price"), [(0, "5.00"), (1000, "5.00"), (1001, "9.00"), (5000, "9.00")]
+)
+def test_weight_bands_price_the_basket_by_its_weight(grams, price):
+    _banded(ShippingZone.objects.create(name="United Kingdom", countries=["GB"]))
+
+    (offer,) = shipping_offers(
+        country="GB", currency="GBP", subtotal=D("20.00"), weight_grams=grams
+    )
+
+    assert offer.price == D(price)
+
+
+def test_a_basket_heavier_than_every_band_is_not_offered_the_method():
+    _banded(ShippingZone.objects.create(name="United Kingdom", countries=["GB"]))
+
+    assert (
+        shipping_offers(
+            country="GB", currency="GBP", subtotal=D("20.00"), weight_grams=5001
+        )
+        == []
+    )
+
+
+def test_free_above_still_applies_to_a_banded_method():
+    _banded(ShippingZone.objects.create(name="United Kingdom", countries=["GB"]))
+
+    (offer,) = shipping_offers(
+        country="GB", currency="GBP", subtotal=D("100.00"), weight_grams=3000
+    )
+
+    assert offer.price == D("0.00")
