@@ -5,14 +5,21 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 
 
+def error_body(message: str, code: str) -> dict[str, object]:
+    """The GraphQL error shape every JSON error of this API uses."""
+    return {"errors": [{"message": message, "extensions": {"code": code}}]}
+
+
+NOT_FOUND_BODY = error_body("Not found.", "NOT_FOUND")
+
+
 def _error(message: str, code: str, status: int) -> JsonResponse:
-    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
-    return JsonResponse(body, status=status)
+    return JsonResponse(error_body(message, code), status=status)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
     """Answer an unknown URL."""
-    return _error("Not found.", "NOT_FOUND", 404)
+    return JsonResponse(NOT_FOUND_BODY, status=404)
 
 
 def server_error(request: HttpRequest) -> JsonResponse:

@@ -4,13 +4,14 @@ Job workers and the beat write their samples to PROMETHEUS_MULTIPROC_DIR;
 in a pod of their own nobody would read them. deploy/worker starts this
 beside them when `METRICS_PORT` is set: the same exposition and the same
 rule as the web's /metrics (loopback, or `METRICS_TOKEN` as a bearer token;
-404 otherwise), on a port of its own. It is prometheus-client's WSGI app
-behind that check, served by the standard library: a scrape every few
-seconds needs nothing more.
+404 otherwise), on a port of its own: config/metrics.py's exposition behind
+that check, served by the standard library's WSGI server, since a scrape
+every few seconds needs nothing more.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -32,7 +33,10 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
+    from config.errors import NOT_FOUND_BODY
     from config.metrics import allowed, exposition
+
+    not_found = json.dumps(NOT_FOUND_BODY).encode()
 
     token = settings.METRICS_TOKEN
 
@@ -43,9 +47,7 @@ def main() -> None:
             caller, authorization, token
         ):
             start_response("404 Not Found", [("Content-Type", "application/json")])
-            return [
-                b'{"errors":[{"message":"Not found.","extensions":{"code":"NOT_FOUND"}}]}'
-            ]
+            return [not_found]
         body, content_type = exposition()
         start_response("200 OK", [("Content-Type", content_type)])
         return [body]

@@ -68,11 +68,11 @@ class RequestLogMiddleware:
             return response
         finally:
             duration = time.perf_counter() - started
-            route = _route(request)
+            route, method = _route(request), _method(request)
             if span.is_recording():
-                span_route(span, str(request.method), route)
+                span_route(span, method, route)
             metrics.http_request_duration.labels(
-                route, _method(request), f"{status // 100}xx"
+                route, method, f"{status // 100}xx"
             ).observe(duration)
             logger.info(
                 "request",

@@ -26,6 +26,9 @@ class Context:
     loaders: Loaders = field(default_factory=Loaders)
     # The operation's `extensions.cost`, once priced (schema/core/cost_limits.py).
     cost: dict[str, object] | None = None
+    # Whether the document is in the trusted-documents manifest, as the view
+    # admitted it (schema/core/trusted_documents.py); its name is then a label.
+    trusted_document: bool = False
     # The viewer, looked up on first use: fields that never ask cost nothing.
     _viewer: asyncio.Task[Viewer | TokenError] | None = field(
         default=None, init=False, repr=False

@@ -286,6 +286,8 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
         refusal = await self._trust_refusal(request_data, context)
         if refusal is not None:
             return request_error(refusal.message, refusal.code)
+        assert self.admission is not None, "set by parse_http_body"
+        context.trusted_document = self.admission.trusted
         cache_key, before = None, None
         if not caching.has_credentials(request):
             cache_key = response_cache.cache_key(

@@ -79,13 +79,21 @@ async def auser_for_bearer_credentials(*, credentials: str) -> User:
         TokenError: INVALID_TOKEN (another scheme, no token, or what
             `auser_for_access_token` refuses), TOKEN_EXPIRED.
     """
-    scheme, _, token = credentials.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer_token(credentials)
+    if token is None:
         raise TokenError(
             AccountErrorCode.INVALID_TOKEN,
             "The Authorization header must be `Bearer <access token>`.",
         )
-    return await auser_for_access_token(token=token.strip())
+    return await auser_for_access_token(token=token)
+
+
+def bearer_token(credentials: str) -> str | None:
+    """The token of `Bearer <token>` credentials; None for any other form."""
+    scheme, _, token = credentials.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
 
 
 async def auser_for_access_token(*, token: str, now: datetime | None = None) -> User:
@@ -123,14 +131,12 @@ async def auser_for_access_token(*, token: str, now: datetime | None = None) -> 
 
 async def afamily_of_bearer_credentials(*, credentials: str | None) -> int | None:
     """The sign-in (token family) a `Bearer <access token>` belongs to, if any."""
-    if credentials is None:
-        return None
-    scheme, _, token = credentials.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer_token(credentials) if credentials is not None else None
+    if token is None:
         return None
     family: int | None = (
         await ApiToken.objects.filter(
-            digest=tokens.token_digest(token.strip()), kind=ApiToken.Kind.ACCESS
+            digest=tokens.token_digest(token), kind=ApiToken.Kind.ACCESS
         )
         .values_list("family_id", flat=True)
         .afirst()

@@ -144,8 +144,5 @@ def verification_resend_take(*, user_id: int) -> None:
         settings.AUTH_VERIFICATION_RESENDS_PER_ACCOUNT,
         window.total_seconds(),
     )
-    level = ratelimit.take(bucket, str(user_id))
-    if not level.allowed:
-        raise VerificationResendThrottledError(
-            retry_after_seconds=level.retry_after_seconds
-        )
+    if (wait := _take_all([(bucket, str(user_id))])) is not None:
+        raise VerificationResendThrottledError(retry_after_seconds=wait)

@@ -13,7 +13,6 @@ catalog's list. Never a user id, a raw path or a client-chosen name.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import transaction
@@ -133,11 +132,6 @@ payments_refunded_amount = Counter(
 )
 
 
-def on_commit(count: Callable[[], None]) -> None:
-    """Count once the surrounding transaction commits: a rollback counts nothing."""
-    transaction.on_commit(count)
-
-
 def order_placed(currency: str, total: Decimal) -> None:
     """Count an order placed in the current transaction."""
 
@@ -145,7 +139,8 @@ def order_placed(currency: str, total: Decimal) -> None:
         orders_placed.labels(currency).inc()
         orders_placed_amount.labels(currency).inc(float(total))
 
-    on_commit(count)
+    # Counted once the transaction commits: a rollback counts nothing.
+    transaction.on_commit(count)
 
 
 def payment_captured(provider: str, currency: str, amount: Decimal) -> None:
@@ -155,7 +150,8 @@ def payment_captured(provider: str, currency: str, amount: Decimal) -> None:
         payments_captured.labels(provider, currency).inc()
         payments_captured_amount.labels(provider, currency).inc(float(amount))
 
-    on_commit(count)
+    # Counted once the transaction commits: a rollback counts nothing.
+    transaction.on_commit(count)
 
 
 def payment_refunded(provider: str, currency: str, amount: Decimal) -> None:
@@ -165,4 +161,5 @@ def payment_refunded(provider: str, currency: str, amount: Decimal) -> None:
         payments_refunded.labels(provider, currency).inc()
         payments_refunded_amount.labels(provider, currency).inc(float(amount))
 
-    on_commit(count)
+    # Counted once the transaction commits: a rollback counts nothing.
+    transaction.on_commit(count)

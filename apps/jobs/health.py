@@ -22,9 +22,8 @@ class QueueDepth:
     scheduled: int  # waiting for a retry delay or a later start
     running: int
     failed: int  # final, kept for an operator
-    oldest_waiting: datetime | None = (
-        None  # when the longest-waiting due job became due
-    )
+    # When the longest-waiting due job became due; None when none waits.
+    oldest_waiting: datetime | None = None
 
 
 def queue_depths() -> dict[str, QueueDepth]:

@@ -48,14 +48,10 @@ class AccountAddressBookPayload:
     )
 
 
-async def _viewer_pk(info: Info) -> int:
+async def _viewer(info: Info) -> UserModel:
     viewer = await info.context.auser()
-    assert viewer.pk is not None  # IsAuthenticated let only users through
-    return int(viewer.pk)
-
-
-async def _user(user_id: int) -> User | None:
-    return user_or_none(await UserModel.objects.aget(pk=user_id))
+    assert isinstance(viewer, UserModel)  # IsAuthenticated let only users through
+    return viewer
 
 
 @strawberry.type
@@ -79,17 +75,17 @@ class AccountAddressMutation:
             strawberry.argument(description="Make it the default shipping address."),
         ] = False,
     ) -> AccountAddressPayload | None:
-        owner = await _viewer_pk(info)
+        viewer = await _viewer(info)
         try:
             saved = await sync_to_async(services.account_address_create)(
-                user_id=owner,
+                user_id=viewer.pk,
                 address=Address(**vars(input)),
                 make_default=set_as_default,
             )
         except DomainAccountError as error:
             return AccountAddressPayload(errors=account_errors(error))
         return AccountAddressPayload(
-            address=AccountAddress.from_model(saved), user=await _user(owner)
+            address=AccountAddress.from_model(saved), user=user_or_none(viewer)
         )
 
     @strawberry.mutation(
@@ -104,16 +100,16 @@ class AccountAddressMutation:
             ShippingAddressInput, strawberry.argument(description="The new fields.")
         ],
     ) -> AccountAddressPayload | None:
-        owner = await _viewer_pk(info)
+        viewer = await _viewer(info)
         address_id = decode_global_id(id, expected="Address", field="id")
         try:
             saved = await sync_to_async(services.account_address_update)(
-                user_id=owner, address_id=address_id, address=Address(**vars(input))
+                user_id=viewer.pk, address_id=address_id, address=Address(**vars(input))
             )
         except DomainAccountError as error:
             return AccountAddressPayload(errors=account_errors(error))
         return AccountAddressPayload(
-            address=AccountAddress.from_model(saved), user=await _user(owner)
+            address=AccountAddress.from_model(saved), user=user_or_none(viewer)
         )
 
     @strawberry.mutation(
@@ -125,15 +121,15 @@ class AccountAddressMutation:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description=_ID)],
     ) -> AccountAddressBookPayload | None:
-        owner = await _viewer_pk(info)
+        viewer = await _viewer(info)
         address_id = decode_global_id(id, expected="Address", field="id")
         try:
             await sync_to_async(services.account_address_delete)(
-                user_id=owner, address_id=address_id
+                user_id=viewer.pk, address_id=address_id
             )
         except DomainAccountError as error:
             return AccountAddressBookPayload(errors=account_errors(error))
-        return AccountAddressBookPayload(user=await _user(owner))
+        return AccountAddressBookPayload(user=user_or_none(viewer))
 
     @strawberry.mutation(
         description="Make one of your saved addresses the default shipping address.",
@@ -144,11 +140,11 @@ class AccountAddressMutation:
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description=_ID)],
     ) -> AccountAddressBookPayload | None:
-        owner = await _viewer_pk(info)
+        viewer = await _viewer(info)
         address_id = decode_global_id(id, expected="Address", field="id")
         try:
             user = await sync_to_async(services.account_default_shipping_address_set)(
-                user_id=owner, address_id=address_id
+                user_id=viewer.pk, address_id=address_id
             )
         except DomainAccountError as error:
             return AccountAddressBookPayload(errors=account_errors(error))

@@ -29,7 +29,6 @@ from strawberry.types import ExecutionContext
 
 from apps.core import metrics
 from schema.context import Context
-from schema.core import trusted_documents
 
 tracer = trace.get_tracer("fashionistar.graphql")
 
@@ -92,10 +91,10 @@ def _outcome(execution: ExecutionContext) -> str:
 
 
 def _trusted_name(execution: ExecutionContext) -> str:
-    query, name = execution.query, execution.operation_name
-    if not (query and name) or not trusted_documents.current_manifest().trusts(query):
-        return OTHER
-    return name
+    name = execution.operation_name
+    request_context = execution.context
+    trusted = isinstance(request_context, Context) and request_context.trusted_document
+    return name if name and trusted else OTHER
 
 
 def _root_field(execution: ExecutionContext) -> str:
