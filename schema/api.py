@@ -21,6 +21,8 @@ from schema.accounts.queries import AccountQuery
 from schema.accounts.self_service import AccountSelfServiceMutation
 from schema.catalog import documents
 from schema.catalog.queries import CatalogQuery
+from schema.checkout.mutations import CheckoutMutation
+from schema.checkout.queries import CheckoutQuery
 from schema.core import plans
 from schema.core.cost_limits import query_cost
 from schema.core.execution import FastLeafExecutionContext
@@ -50,7 +52,13 @@ from schema.reports.snapshots import ReportMutation, ReportSnapshotQuery
     )
 )
 class Query(
-    NodeQuery, CatalogQuery, AccountQuery, OrderQuery, ReportQuery, ReportSnapshotQuery
+    NodeQuery,
+    CatalogQuery,
+    AccountQuery,
+    OrderQuery,
+    CheckoutQuery,
+    ReportQuery,
+    ReportSnapshotQuery,
 ):
     pass
 
@@ -62,6 +70,7 @@ class Mutation(
     AccountSelfServiceMutation,
     AccountAddressMutation,
     OrderMutation,
+    CheckoutMutation,
     PaymentMutation,
     ReportMutation,
     VoucherMutation,

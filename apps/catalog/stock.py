@@ -216,6 +216,8 @@ class SaleVariant:
     """What an order needs to know about a variant at the moment of purchase."""
 
     id: int
+    product_id: int
+    category_id: int | None
     product_name: str
     sku: str
     size: str
@@ -224,6 +226,7 @@ class SaleVariant:
     price: Decimal
     currency: str
     available: int
+    weight_grams: int = 0
 
 
 def sale_variants_by_ids(ids: Iterable[int]) -> dict[int, SaleVariant]:
@@ -254,6 +257,7 @@ class SaleVariantPart:
     size: str
     colour: str
     price_override: Decimal | None
+    weight_grams: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -265,12 +269,13 @@ class SaleProductPart:
     is_published: bool
     base_price: Decimal
     currency: str
+    category_id: int | None = None
 
 
 def sale_variant_parts_by_ids(ids: Iterable[int]) -> dict[int, SaleVariantPart]:
     """Return variants' own columns by id, one query; unknown ids are absent."""
     rows = models.ProductVariant.objects.filter(id__in=set(ids)).values(
-        "id", "product_id", "sku", "size", "colour", "price_override"
+        "id", "product_id", "sku", "size", "colour", "price_override", "weight_grams"
     )
     return {row["id"]: SaleVariantPart(**row) for row in rows}
 
@@ -278,7 +283,7 @@ def sale_variant_parts_by_ids(ids: Iterable[int]) -> dict[int, SaleVariantPart]:
 def sale_product_parts_by_ids(ids: Iterable[int]) -> dict[int, SaleProductPart]:
     """Return products' selling columns by id, one query, published or not."""
     rows = models.Product.objects.filter(id__in=set(ids)).values(
-        "id", "name", "is_published", "base_price", "currency"
+        "id", "name", "is_published", "base_price", "currency", "category_id"
     )
     return {row["id"]: SaleProductPart(**row) for row in rows}
 
@@ -295,6 +300,8 @@ def sale_variants_assemble(
     return {
         variant.id: SaleVariant(
             id=variant.id,
+            product_id=product.id,
+            category_id=product.category_id,
             product_name=product.name,
             sku=variant.sku,
             size=variant.size,
@@ -307,6 +314,7 @@ def sale_variants_assemble(
             ),
             currency=product.currency,
             available=available.get(variant.id, 0),
+            weight_grams=variant.weight_grams or 0,
         )
         for variant in variants
         if (product := products.get(variant.product_id)) is not None

@@ -30,6 +30,9 @@ class OrderErrorCode(StrEnum):
     TOO_MANY_LINES = "TOO_MANY_LINES"
     EMAIL_NOT_VERIFIED = "EMAIL_NOT_VERIFIED"
     THROTTLED = "THROTTLED"
+    PRICE_CHANGED = "PRICE_CHANGED"
+    SHIPPING_METHOD_REQUIRED = "SHIPPING_METHOD_REQUIRED"
+    SHIPPING_METHOD_NOT_AVAILABLE = "SHIPPING_METHOD_NOT_AVAILABLE"
 
 
 describe(
@@ -96,6 +99,18 @@ describe(
         OrderErrorCode.THROTTLED: (
             "The customer placed too many orders recently; the message says "
             "after how many seconds to try again (also in Retry-After)."
+        ),
+        OrderErrorCode.PRICE_CHANGED: (
+            "A variant's price changed since it was put in the checkout; the "
+            "message gives the new price. Set the line again "
+            "(checkoutLinesUpdate) to accept it."
+        ),
+        OrderErrorCode.SHIPPING_METHOD_REQUIRED: (
+            "Choose one of the checkout's availableShippingMethods first."
+        ),
+        OrderErrorCode.SHIPPING_METHOD_NOT_AVAILABLE: (
+            "The chosen shipping method does not serve this address, basket or "
+            "currency (or none does)."
         ),
     },
 )

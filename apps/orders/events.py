@@ -29,7 +29,7 @@ class OrderCreated:
     """A new order was placed."""
 
     order_id: int
-    customer_id: int
+    customer_id: int | None  # None for a guest
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from apps.accounts.models import User
@@ -31,3 +32,18 @@ def customer_lock(customer_id: int) -> bool:
     """
     found = User.objects.select_for_update().filter(pk=customer_id, is_active=True)
     return bool(list(found.values_list("pk", flat=True)))
+
+
+def email_lock(email: str) -> None:
+    """Serialise a guest's placements by email, until the transaction ends.
+
+    A guest has no row to lock, so PostgreSQL takes a transaction-scoped
+    advisory lock on the email's hash. SQLite has one writer at a time
+    already.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                [f"orders.guest:{email}"],
+            )

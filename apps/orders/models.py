@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -16,15 +18,36 @@ class Order(TimeStamped):
         max_length=20, unique=True, help_text="Readable reference, e.g. FS-7KQ2M-9XW3D."
     )
     customer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        help_text="Empty for a guest's order (placed from a checkout).",
+    )
+    email = models.EmailField(
+        blank=True, help_text="Where the order's emails go, as given at purchase."
+    )
+    checkout_token = models.CharField(
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="The checkout it was placed from: a guest reads it by this token.",
     )
     status = models.CharField(
         max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING_PAYMENT
     )
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
-    subtotal = money_field()
+    subtotal = money_field(help_text="Lines before discount, net of tax.")
+    discount_total = money_field(default=Decimal("0.00"))
     shipping_total = money_field()
-    total = money_field()
+    tax_total = money_field(default=Decimal("0.00"))
+    total = money_field(help_text="What is paid: subtotal - discount + shipping + tax.")
+    voucher_code = models.CharField(max_length=32, blank=True)
+    shipping_method_name = models.CharField(
+        max_length=100, blank=True, help_text="As chosen at purchase."
+    )
     shipping_address = models.JSONField(help_text="Snapshot taken at purchase.")
     idempotency_key = models.CharField(max_length=255)
     expires_at = models.DateTimeField(
@@ -55,6 +78,8 @@ class Order(TimeStamped):
             models.CheckConstraint(
                 condition=Q(subtotal__gte=0)
                 & Q(shipping_total__gte=0)
+                & Q(discount_total__gte=0)
+                & Q(tax_total__gte=0)
                 & Q(total__gte=0),
                 name="orders_order_totals_non_negative",
             ),
@@ -93,7 +118,10 @@ class OrderLine(models.Model):
     colour = models.CharField(max_length=32)
     quantity = models.PositiveIntegerField()
     unit_price = money_field()
-    line_total = money_field()
+    line_total = money_field(help_text="unit_price x quantity, before discount.")
+    discount = money_field(default=Decimal("0.00"), help_text="Net of tax.")
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal(0))
+    tax = money_field(default=Decimal("0.00"))
 
     class Meta:
         ordering = ("order", "id")

@@ -12,12 +12,16 @@ from typing import Any
 class OrderRow:
     id: int
     number: str
-    customer_id: int
+    customer_id: int | None
     status: str
     currency: str
     subtotal: Decimal
+    discount_total: Decimal
     shipping_total: Decimal
+    tax_total: Decimal
     total: Decimal
+    voucher_code: str
+    shipping_method_name: str
     shipping_address: dict[str, Any]
     expires_at: datetime | None
     created_at: datetime
@@ -39,6 +43,9 @@ class OrderLineRow:
     quantity: int
     unit_price: Decimal
     line_total: Decimal
+    discount: Decimal
+    tax_rate: Decimal
+    tax: Decimal
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -26,8 +26,12 @@ ORDER_COLUMNS = (
     "status",
     "currency",
     "subtotal",
+    "discount_total",
     "shipping_total",
+    "tax_total",
     "total",
+    "voucher_code",
+    "shipping_method_name",
     "shipping_address",
     "expires_at",
     "created_at",
@@ -47,6 +51,9 @@ LINE_COLUMNS = (
     "quantity",
     "unit_price",
     "line_total",
+    "discount",
+    "tax_rate",
+    "tax",
 )
 CHANGE_COLUMNS = (
     "id",
@@ -95,6 +102,22 @@ def orders_by_ids(*, viewer: Viewer, ids: list[int]) -> dict[int, OrderRow]:
     """
     rows = _visible(viewer).filter(pk__in=ids).values(*ORDER_COLUMNS)
     return {row["id"]: OrderRow(**row) for row in rows}
+
+
+def guest_order_by_token(token: str) -> OrderRow | None:
+    """A guest's order by its checkout's token; None for a customer's or none.
+
+    The token is the guest's only credential, as it was for the checkout. A
+    customer's order needs its customer signed in, token or not.
+    """
+    if not token or len(token) > 64:
+        return None
+    row = (
+        models.Order.objects.filter(checkout_token=token, customer__isnull=True)
+        .values(*ORDER_COLUMNS)
+        .first()
+    )
+    return OrderRow(**row) if row is not None else None
 
 
 def orders_for_customer(
@@ -191,6 +214,7 @@ def status_changes_by_order_ids(
 
 aorder_get = sync_to_async(order_get)
 aorders_by_ids = sync_to_async(orders_by_ids)
+aguest_order_by_token = sync_to_async(guest_order_by_token)
 aorders_for_customer = sync_to_async(orders_for_customer)
 aorders_list = sync_to_async(orders_list)
 alines_by_order_ids = sync_to_async(lines_by_order_ids)

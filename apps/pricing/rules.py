@@ -47,13 +47,24 @@ def tax_table(country: str) -> TaxTable:
 
 def category_lineage(category_id: int) -> tuple[int, ...]:
     """The category and its ancestors, nearest first (a reduced rate is inherited)."""
+    return category_lineages([category_id])[category_id]
+
+
+def category_lineages(category_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+    """Each category's lineage (itself, then its ancestors), one query for all."""
+    wanted = set(category_ids)
+    if not wanted:
+        return {}
     parents = dict(Category.objects.values_list("id", "parent_id"))
-    lineage: list[int] = []
-    current: int | None = category_id
-    while current is not None and current not in lineage:
-        lineage.append(current)
-        current = parents.get(current)
-    return tuple(lineage)
+    lineages = {}
+    for category_id in wanted:
+        lineage: list[int] = []
+        current: int | None = category_id
+        while current is not None and current not in lineage:
+            lineage.append(current)
+            current = parents.get(current)
+        lineages[category_id] = tuple(lineage)
+    return lineages
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

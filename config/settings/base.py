@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "apps.catalog",
     "apps.pricing",
     "apps.orders",
+    "apps.checkout",
     "apps.jobs",
     "apps.payments",
     "apps.reports",

@@ -88,4 +88,8 @@ JOBS_PERIODIC = {
     ),
     "tokens_purge": ("apps.accounts.tasks.tokens_purge_task", timedelta(hours=1)),
     "jobs_purge": ("apps.jobs.tasks.jobs_purge_task", timedelta(hours=6)),
+    "checkouts_purge": (
+        "apps.checkout.tasks.checkouts_purge_task",
+        timedelta(hours=6),
+    ),
 }

@@ -78,6 +78,12 @@ LIST_BOUNDS: Mapping[str, int] = {
     "Order.lines": 50,
     # The address book is capped by its service.
     "User.addresses": ADDRESS_BOOK_MAX,
+    # A checkout holds what an order may: at most 50 lines (ORDERS_MAX_LINES).
+    "Checkout.lines": 50,
+    # Methods of the zones holding one country: a generous ceiling.
+    "Checkout.availableShippingMethods": 20,
+    # One problem per line at most twice, plus a handful for the checkout.
+    "Checkout.problems": 2 * 50 + 10,
     # One row per status change: created, paid, fulfilled or cancelled,
     # refunded; 10 leaves room for failed-payment retries.
     "Order.statusHistory": 10,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -150,9 +151,25 @@ class OrderLine:
     def unit_price(self, root: strawberry.Parent[PricedLine]) -> Money:
         return Money(amount=root.row.unit_price, currency=root.currency)
 
-    @strawberry.field(description="Unit price times quantity, in the order currency.")
+    @strawberry.field(
+        description="Unit price times quantity, before discount, as charged."
+    )
     def line_total(self, root: strawberry.Parent[PricedLine]) -> Money:
         return Money(amount=root.row.line_total, currency=root.currency)
+
+    @strawberry.field(description="The line's share of the voucher, net of tax.")
+    def discount(self, root: strawberry.Parent[PricedLine]) -> Money:
+        return Money(amount=root.row.discount, currency=root.currency)
+
+    @strawberry.field(
+        description="Tax charged on the line, rounded half-up to the cent."
+    )
+    def tax(self, root: strawberry.Parent[PricedLine]) -> Money:
+        return Money(amount=root.row.tax, currency=root.currency)
+
+    @strawberry.field(description="The tax rate applied, in percent (e.g. `20.00`).")
+    def tax_rate(self, root: strawberry.Parent[PricedLine]) -> Decimal:
+        return root.row.tax_rate
 
     @strawberry.field(
         description=(
@@ -222,17 +239,40 @@ class Order(relay.Node):
     def status(self, root: strawberry.Parent[OrderRow]) -> OrderStatusEnum:
         return _status(root.status)
 
-    @strawberry.field(description="Sum of the line totals.")
+    @strawberry.field(description="The lines before discount, net of tax, as charged.")
     def subtotal(self, root: strawberry.Parent[OrderRow]) -> Money:
         return Money(amount=root.subtotal, currency=root.currency)
 
-    @strawberry.field(description="Shipping charged.")
+    @strawberry.field(description="The voucher's discount, net of tax.")
+    def discount_total(self, root: strawberry.Parent[OrderRow]) -> Money:
+        return Money(amount=root.discount_total, currency=root.currency)
+
+    @strawberry.field(description="Shipping charged, net of tax.")
     def shipping_total(self, root: strawberry.Parent[OrderRow]) -> Money:
         return Money(amount=root.shipping_total, currency=root.currency)
 
-    @strawberry.field(description="Amount to pay: subtotal plus shipping.")
+    @strawberry.field(
+        description="Tax charged: the sum of each line's and the shipping's."
+    )
+    def tax_total(self, root: strawberry.Parent[OrderRow]) -> Money:
+        return Money(amount=root.tax_total, currency=root.currency)
+
+    @strawberry.field(
+        description=(
+            "Amount to pay: subtotal - discountTotal + shippingTotal + taxTotal, "
+            "to the cent."
+        )
+    )
     def total(self, root: strawberry.Parent[OrderRow]) -> Money:
         return Money(amount=root.total, currency=root.currency)
+
+    @strawberry.field(description="The promo code applied; null if none.")
+    def voucher_code(self, root: strawberry.Parent[OrderRow]) -> str | None:
+        return root.voucher_code or None
+
+    @strawberry.field(description="The shipping method chosen; null for orderCreate.")
+    def shipping_method_name(self, root: strawberry.Parent[OrderRow]) -> str | None:
+        return root.shipping_method_name or None
 
     @strawberry.field(description="Where the order ships.")
     def shipping_address(self, root: strawberry.Parent[OrderRow]) -> ShippingAddress:

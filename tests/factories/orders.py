@@ -84,5 +84,5 @@ def placed_order(
         idempotency_key=key or uuid.uuid4().hex,
         now=now,
     )
-    limits.placement_refund(buyer.pk)
+    limits.placement_refund(limits.buyer_key(buyer.pk, ""))
     return order

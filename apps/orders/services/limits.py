@@ -85,24 +85,31 @@ def units_cap(customer_id: int) -> int | None:
     return unverified_cap
 
 
-def held_units(customer_id: int, *, now: datetime) -> int:
+def held_units(customer_id: int | None, *, now: datetime, email: str = "") -> int:
     """Units the customer holds, or held recently without paying.
 
     Every unpaid order counts from its placement until its payment window
     and `settings.ORDERS_HOLD_COOLDOWN` have passed, whether still waiting,
     expired, or cancelled by the customer: cancelling and re-reserving
     cannot renew a hold. An order cancelled by someone else (staff) does
-    not count against the customer.
+    not count against the customer. A guest (no `customer_id`) is counted
+    by the email of their orders.
     """
+    buyer = (
+        Q(order__customer_id=customer_id)
+        if customer_id is not None
+        else Q(order__customer__isnull=True, order__email=email)
+    )
     cancelled_by_another = models.OrderStatusChange.objects.filter(
         Q(order_id=OuterRef("order_id"))
         & Q(to_status=OrderStatus.CANCELLED)
         & Q(actor_id__isnull=False)
-        & ~Q(actor_id=customer_id)
     )
+    if customer_id is not None:
+        cancelled_by_another = cancelled_by_another.exclude(actor_id=customer_id)
     units: int | None = (
         models.OrderLine.objects.filter(
-            order__customer_id=customer_id,
+            buyer,
             order__status__in=(OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED),
             # expires_at is placement + ORDERS_PAYMENT_WINDOW.
             order__expires_at__gt=now - settings.ORDERS_HOLD_COOLDOWN,
@@ -114,10 +121,10 @@ def held_units(customer_id: int, *, now: datetime) -> int:
 
 
 def held_units_problems(
-    customer_id: int, adding: int, *, cap: int, now: datetime
+    customer_id: int | None, adding: int, *, cap: int, now: datetime, email: str = ""
 ) -> list[ErrorDetail]:
     """Return OPEN_UNITS_LIMIT_EXCEEDED if `adding` units would pass `cap`."""
-    if held_units(customer_id, now=now) + adding <= cap:
+    if held_units(customer_id, now=now, email=email) + adding <= cap:
         return []
     counted = settings.ORDERS_PAYMENT_WINDOW + settings.ORDERS_HOLD_COOLDOWN
     message = (
@@ -125,7 +132,9 @@ def held_units_problems(
         f"cancelled or let expire counts for {counted.total_seconds() // 60:.0f} "
         "minutes after you placed it. Pay for an open order or try again later."
     )
-    if cap < settings.ORDERS_MAX_OPEN_UNITS_PER_CUSTOMER:
+    if customer_id is None:
+        message += " Sign in with a verified account to hold more."
+    elif cap < settings.ORDERS_MAX_OPEN_UNITS_PER_CUSTOMER:
         message += " Verify your email address to hold more."
     return [
         ErrorDetail(
@@ -136,21 +145,21 @@ def held_units_problems(
     ]
 
 
-def placement_take(customer_id: int) -> None:
+def placement_take(buyer: str) -> None:
     """Count one order against the customer's pace, atomically (one script).
 
     Raises:
         OrderThrottledError: THROTTLED, with the seconds until one more
             order fits; nothing was taken.
     """
-    level = ratelimit.take(_placement_bucket(), _placement_key(customer_id))
+    level = ratelimit.take(_placement_bucket(), buyer)
     if not level.allowed:
         raise OrderThrottledError(retry_after_seconds=level.retry_after_seconds)
 
 
-def placement_refund(customer_id: int) -> None:
+def placement_refund(buyer: str) -> None:
     """Give back what `placement_take` took, for an order not written."""
-    ratelimit.refund(_placement_bucket(), _placement_key(customer_id), 1)
+    ratelimit.refund(_placement_bucket(), buyer, 1)
 
 
 def _placement_bucket() -> ratelimit.Bucket:
@@ -162,5 +171,12 @@ def _placement_bucket() -> ratelimit.Bucket:
     )
 
 
-def _placement_key(customer_id: int) -> str:
-    return f"customer:{customer_id}"
+def buyer_key(customer_id: int | None, email: str) -> str:
+    """Who an order's pace is counted against: the account, else the email."""
+    return f"customer:{customer_id}" if customer_id is not None else f"email:{email}"
+
+
+def guest_units_cap() -> int:
+    """What a guest may hold: an unverified email, so the unverified cap."""
+    cap: int = settings.ORDERS_MAX_OPEN_UNITS_UNVERIFIED
+    return cap

@@ -83,10 +83,17 @@ def _order_email_send(*, order_id: int, kind: models.OrderEmail.Kind) -> bool:
         message = EmailMultiAlternatives(
             subject=subject.format(number=order.number),
             body=render_to_string(f"{template}.txt", context),
-            to=[order.customer.email],
+            to=[order_email_address(order)],
         )
         message.attach_alternative(
             render_to_string(f"{template}.html", context), "text/html"
         )
         message.send()
         return True
+
+
+def order_email_address(order: models.Order) -> str:
+    """Where the order's emails go: as given at purchase, else the account's."""
+    if order.email:
+        return order.email
+    return order.customer.email if order.customer is not None else ""

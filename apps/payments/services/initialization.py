@@ -10,6 +10,7 @@ from apps.core import idempotency
 from apps.jobs.outbox import job_enqueue
 from apps.orders import locks as order_locks
 from apps.orders.models import Order
+from apps.orders.services.notifications import order_email_address
 from apps.orders.status import OrderStatus
 from apps.payments import locks as payment_locks
 from apps.payments import providers, tasks
@@ -81,7 +82,7 @@ def _initialize(
     if claim.replay is not None:
         return Payment.objects.get(pk=claim.replay["payment_id"])
     order = _payable(order_id, actor_id)
-    email, number = order.customer.email, order.number
+    email, number = order_email_address(order), order.number
     # The order's lock serialises every start of a payment for it, so
     # "at most one open payment" holds between the read and the write; the
     # partial unique constraint payments_one_open_per_order backs it up.
