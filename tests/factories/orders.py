@@ -86,3 +86,9 @@ def placed_order(
     )
     limits.placement_refund(limits.buyer_key(buyer.pk, ""))
     return order
+
+
+def buyer_of(order: models.Order) -> User:
+    """The customer who placed `order` (every factory order has one)."""
+    assert order.customer is not None, "a guest's order has no customer"
+    return order.customer

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from apps.orders.status import OrderStatus
 from apps.payments.models import Payment, PaymentStatus, Provider
 from apps.payments.services import payment_initialize
-from tests.factories.orders import placed_order
+from tests.factories.orders import buyer_of, placed_order
 from tests.support.live_server import live_server
 
 pytestmark = [pytest.mark.system, pytest.mark.slow]
@@ -28,7 +28,7 @@ def test_a_simulated_payment_succeeds_through_the_real_webhook(
 ):
     order = placed_order()
     payment = payment_initialize(
-        order_id=order.pk, provider=provider, actor_id=order.customer_id
+        order_id=order.pk, provider=provider, actor_id=buyer_of(order).pk
     )
     out = io.StringIO()
 
@@ -50,7 +50,7 @@ def test_a_simulated_payment_succeeds_through_the_real_webhook(
 def test_a_refund_then_returns_the_order(transactional_db, server):
     order = placed_order()
     payment = payment_initialize(
-        order_id=order.pk, provider=Provider.STRIPE, actor_id=order.customer_id
+        order_id=order.pk, provider=Provider.STRIPE, actor_id=buyer_of(order).pk
     )
     for outcome in ("succeeded", "refunded"):
         call_command(
@@ -76,7 +76,7 @@ def test_paystack_has_no_failure_event(transactional_db):
     payment = payment_initialize(
         order_id=(order := placed_order()).pk,
         provider=Provider.PAYSTACK,
-        actor_id=order.customer_id,
+        actor_id=buyer_of(order).pk,
     )
 
     with pytest.raises(CommandError, match="sends no 'failed' event"):

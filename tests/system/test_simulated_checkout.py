@@ -19,7 +19,7 @@ from strawberry import relay
 from apps.orders.status import OrderStatus
 from apps.payments.models import Payment, PaymentStatus
 from tests.factories.accounts import UserFactory, signed_in
-from tests.factories.orders import placed_order
+from tests.factories.orders import buyer_of, placed_order
 from tests.support.live_server import ROOT, database_url, live_server
 
 pytestmark = [pytest.mark.system, pytest.mark.slow]
@@ -57,7 +57,7 @@ def start_payment(server, provider: str):
                 "provider": provider,
             },
         },
-        headers={"Authorization": f"Bearer {signed_in(order.customer).access_token}"},
+        headers={"Authorization": f"Bearer {signed_in(buyer_of(order)).access_token}"},
         timeout=15,
     )
     result = response.json()["data"]["paymentInitialize"]

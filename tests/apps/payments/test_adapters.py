@@ -26,7 +26,7 @@ from apps.payments.services import (
     payment_refund_request,
 )
 from tests.apps.payments.test_processing import deliver
-from tests.factories.orders import placed_order
+from tests.factories.orders import buyer_of, placed_order
 from tests.factories.payments import payment_for
 from tests.support.provider_api import running_provider_api
 
@@ -93,10 +93,10 @@ def test_payment_initialize_retried_reaches_the_same_provider_payment(api):
     order = placed_order()
 
     payment_initialize(
-        order_id=order.pk, provider=Provider.STRIPE, actor_id=order.customer_id
+        order_id=order.pk, provider=Provider.STRIPE, actor_id=buyer_of(order).pk
     )
     payment_initialize(
-        order_id=order.pk, provider=Provider.STRIPE, actor_id=order.customer_id
+        order_id=order.pk, provider=Provider.STRIPE, actor_id=buyer_of(order).pk
     )
 
     assert len(api.requests) == 1  # the open payment is reused: no second intent
@@ -181,7 +181,7 @@ def test_an_event_that_came_before_its_payment_is_applied_once_the_payment_exist
 
     with django_capture_on_commit_callbacks(execute=True):
         payment = payment_initialize(
-            order_id=order.pk, provider=Provider.STRIPE, actor_id=order.customer_id
+            order_id=order.pk, provider=Provider.STRIPE, actor_id=buyer_of(order).pk
         )
 
     assert payment.reference == "pi_live_1"

@@ -20,7 +20,7 @@ from apps.reports.rollups import paid_day
 from tests.apps.payments.test_processing import deliver
 from tests.factories.accounts import UserFactory
 from tests.factories.catalog import stocked_variant
-from tests.factories.orders import placed_order
+from tests.factories.orders import buyer_of, placed_order
 from tests.factories.payments import payment_for
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def _history(rng: random.Random, capture) -> None:
             order = placed_order(buyer=UserFactory.create(), items=items)
             fate = rng.random()
             if fate < 0.15:
-                order_cancel(order_id=order.pk, actor_id=order.customer_id)
+                order_cancel(order_id=order.pk, actor_id=buyer_of(order).pk)
                 continue
             if fate < 0.25:
                 continue  # never paid
