@@ -187,6 +187,12 @@ _ORDER_FIELDS = (
     "carrier",
     "created_at",
     "updated_at",
+    # History predates checkout: no discount, tax or named shipping method.
+    "discount_total",
+    "tax_total",
+    "email",
+    "voucher_code",
+    "shipping_method_name",
 )
 _LINE_FIELDS = (
     "order",
@@ -198,6 +204,9 @@ _LINE_FIELDS = (
     "quantity",
     "unit_price",
     "line_total",
+    "discount",
+    "tax_rate",
+    "tax",
 )
 _CHANGE_FIELDS = ("order", "from_status", "to_status", "reason", "created_at")
 _PAYMENT_FIELDS = (
@@ -214,7 +223,7 @@ _PAYMENT_FIELDS = (
     "created_at",
     "updated_at",
 )
-_NO_SHIPPING = Decimal("0.00")
+_NO_SHIPPING = Decimal("0.00")  # also no discount and no tax
 
 
 def _number(seed: int, n: int) -> str:
@@ -242,6 +251,11 @@ def _order_rows(
             "",
             plan.created_at,
             plan.created_at,
+            _NO_SHIPPING,
+            _NO_SHIPPING,
+            "",
+            "",
+            "",
         )
 
 
@@ -258,6 +272,9 @@ def _line_rows(numbered: _Numbered) -> Iterator[tuple[object, ...]]:
                 quantity,
                 variant.price,
                 quantize_money(variant.price * quantity),
+                _NO_SHIPPING,
+                _NO_SHIPPING,
+                _NO_SHIPPING,
             )
 
 

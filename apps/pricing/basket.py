@@ -52,11 +52,13 @@ def basket_price(
     now: datetime,
     shipping_method_id: int | None = None,
     voucher_code: str = "",
+    with_offers: bool = True,
 ) -> BasketPrice:
     """Price the lines shipped to `country` (None: not known yet, no tax).
 
     A refused voucher prices the basket without it and says why; a method
     not offered for the address prices no shipping (`shipping` is None).
+    `with_offers=False` skips shipping altogether (orderCreate has none).
     """
     amounts = [cents(line.unit_price * line.quantity) for line in lines]
     voucher, voucher_error = _voucher(voucher_code, currency, sum(amounts, ZERO), now)
@@ -75,14 +77,19 @@ def basket_price(
                 weight_grams=sum(line.weight_grams * line.quantity for line in lines),
             )
         )
-        if country
+        if country and with_offers
         else ()
     )
     chosen = next((o for o in offers if o.method_id == shipping_method_id), None)
     free = voucher is not None and voucher.discount_type == DiscountType.FREE_SHIPPING
     table = rules.tax_table(country) if country else rules.TaxTable(ZERO, {})
-    lineages = rules.category_lineages(
-        line.category_id for line in lines if line.category_id is not None
+    # Only a category's own rate needs the tree: one read of it, else none.
+    lineages = (
+        rules.category_lineages(
+            line.category_id for line in lines if line.category_id is not None
+        )
+        if table.by_category
+        else {}
     )
     priced = totals(
         [

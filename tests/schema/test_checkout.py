@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from apps.checkout.models import Checkout
 from apps.demo.pricing import demo_pricing_seed
@@ -314,3 +316,20 @@ def test_a_new_checkout_gets_a_fresh_long_token(gql_client, shop):
 
     assert first != second
     assert len(first) >= 43  # 256 random bits, URL-safe
+
+
+def _read_queries(client, size: int) -> int:
+    variants = [stocked_variant(on_hand=5) for _ in range(size)]
+    created = _create(
+        client, _lines(*((v, 1) for v in variants)), email="a@example.com"
+    )
+    checkout_token = created["checkout"]["token"]
+    post(client, ADDRESS, {"token": checkout_token, "address": ADDRESS_INPUT})
+    with CaptureQueriesContext(connection) as captured:
+        body = post(client, READ, {"token": checkout_token})
+    assert len(body["data"]["checkout"]["lines"]) == size
+    return len(captured)
+
+
+def test_a_checkout_read_costs_the_same_queries_at_any_size(gql_client, shop):
+    assert _read_queries(gql_client, 1) == _read_queries(gql_client, 20)

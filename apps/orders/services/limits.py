@@ -8,6 +8,7 @@ does not reset, and a limit on how fast orders are placed (docs/orders.md,
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -49,8 +50,16 @@ def order_line_count_check(*, count: int) -> None:
         )
 
 
-def units_cap(customer_id: int) -> int | None:
-    """Return how many units the customer may hold; None: no such customer.
+@dataclass(frozen=True, slots=True)
+class Allowance:
+    """What a customer may hold, and the email their orders go to."""
+
+    units_cap: int
+    email: str
+
+
+def customer_allowance(customer_id: int) -> Allowance | None:
+    """Return the customer's cap on held units and email; None: no such customer.
 
     Staff count as verified (an operator created them, nobody self-registers
     as staff).
@@ -61,15 +70,14 @@ def units_cap(customer_id: int) -> int | None:
     """
     row = (
         User.objects.filter(pk=customer_id, is_active=True)
-        .values_list("is_staff", "email_verified_at")
+        .values_list("is_staff", "email_verified_at", "email")
         .first()
     )
     if row is None:
         return None
-    is_staff, verified_at = row
+    is_staff, verified_at, email = row
     if is_staff or verified_at is not None:
-        cap: int = settings.ORDERS_MAX_OPEN_UNITS_PER_CUSTOMER
-        return cap
+        return Allowance(settings.ORDERS_MAX_OPEN_UNITS_PER_CUSTOMER, email)
     if settings.ACCOUNT_REQUIRE_VERIFIED_EMAIL:
         raise OrderValidationError(
             [
@@ -81,8 +89,7 @@ def units_cap(customer_id: int) -> int | None:
                 )
             ]
         )
-    unverified_cap: int = settings.ORDERS_MAX_OPEN_UNITS_UNVERIFIED
-    return unverified_cap
+    return Allowance(settings.ORDERS_MAX_OPEN_UNITS_UNVERIFIED, email)
 
 
 def held_units(customer_id: int | None, *, now: datetime, email: str = "") -> int:

@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from apps.accounts.models import User
 from apps.catalog import stock
 from apps.core import idempotency, metrics
 from apps.core.money import MONEY_MAX
@@ -163,12 +162,13 @@ def order_place(
         placed := _placed(scope, request, customer_id=customer_id, now=now)
     ):
         return placed
-    email = checkout.email if checkout else _account_email(customer_id)
-    units_cap = (
-        limits.units_cap(customer_id)
+    allowance = (
+        limits.customer_allowance(customer_id)
         if customer_id is not None
-        else limits.guest_units_cap()
+        else limits.Allowance(limits.guest_units_cap(), "")
     )
+    units_cap = allowance.units_cap if allowance is not None else None
+    email = checkout.email if checkout else allowance.email if allowance else ""
     try:
         plan = _validate(
             customer_id=customer_id,
@@ -209,14 +209,6 @@ def order_place(
         limits.placement_refund(pace)
         raise
     return order
-
-
-def _account_email(customer_id: int | None) -> str:
-    """The customer's email, where their order's emails go ("" if none)."""
-    if customer_id is None:
-        return ""
-    email = User.objects.filter(pk=customer_id).values_list("email", flat=True).first()
-    return email or ""
 
 
 def _key_problems(key: str) -> list[ErrorDetail]:
@@ -366,6 +358,7 @@ def _priced(
         now=now,
         shipping_method_id=checkout.shipping_method_id if checkout else None,
         voucher_code=checkout.voucher_code if checkout else "",
+        with_offers=checkout is not None,
     )
     if checkout is None:
         return price
