@@ -323,6 +323,17 @@ def password_reset_url() -> str:
     return url
 
 
+def order_status_url() -> str:
+    """Return the link template in a guest's order emails; `{token}` is replaced.
+
+    It points at the storefront's order page, which reads orderByToken.
+    """
+    url: str = env.str(
+        "ORDER_STATUS_URL", default="http://127.0.0.1:3000/orders/{token}"
+    )
+    return url
+
+
 def auth_trusted_proxy_hops() -> int:
     """Return how many reverse proxies append to X-Forwarded-For (0: none).
 

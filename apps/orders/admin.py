@@ -66,8 +66,10 @@ class OrderAdmin(admin.ModelAdmin[Order]):
         "expires_at",
     )
     list_filter = ("status", "currency")
-    search_fields = ("number", "customer__email")
+    search_fields = ("number", "customer__email", "email")
     list_select_related = ("customer",)
+    # A guest's checkout token reads their order: not shown, even to staff.
+    exclude = ("checkout_token",)
     ordering = ("-created_at",)
     date_hierarchy = "created_at"
     inlines = (OrderLineInline, OrderStatusChangeInline)
@@ -76,7 +78,9 @@ class OrderAdmin(admin.ModelAdmin[Order]):
     def get_readonly_fields(
         self, request: HttpRequest, obj: Order | None = None
     ) -> list[str]:
-        return [field.name for field in Order._meta.fields]
+        return [
+            field.name for field in Order._meta.fields if field.name != "checkout_token"
+        ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

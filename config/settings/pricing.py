@@ -13,3 +13,6 @@ DEFAULT_CURRENCY = env.env.str("DEFAULT_CURRENCY", default="USD")
 # Checkouts untouched for this many days are deleted by the
 # `checkouts_purge` job (they reserve nothing; this only keeps the table small).
 CHECKOUT_ABANDONED_DAYS = env.env.int("CHECKOUT_ABANDONED_DAYS", default=30)
+
+# The link to a guest's order in its emails ({token}: the checkout's token).
+ORDER_STATUS_URL = env.order_status_url()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -79,6 +80,7 @@ def _order_email_send(*, order_id: int, kind: models.OrderEmail.Kind) -> bool:
             "tracking_url": carriers.tracking_url(
                 carrier=order.carrier, tracking_number=order.tracking_number
             ),
+            "order_url": guest_order_url(order),
         }
         message = EmailMultiAlternatives(
             subject=subject.format(number=order.number),
@@ -97,3 +99,15 @@ def order_email_address(order: models.Order) -> str:
     if order.email:
         return order.email
     return order.customer.email if order.customer is not None else ""
+
+
+def guest_order_url(order: models.Order) -> str:
+    """The link in a guest's emails: ORDER_STATUS_URL with the checkout's token.
+
+    The storefront reads the order with orderByToken. A customer's order has
+    no such link: they sign in to see it.
+    """
+    if order.customer_id is not None or not order.checkout_token:
+        return ""
+    template: str = settings.ORDER_STATUS_URL
+    return template.replace("{token}", order.checkout_token)
