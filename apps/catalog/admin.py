@@ -137,7 +137,7 @@ class VariantInlineForm(forms.ModelForm[models.ProductVariant]):
 
     class Meta:
         model = models.ProductVariant
-        fields = ("sku", "size", "colour", "price_override")
+        fields = ("sku", "size", "colour", "price_override", "compare_at_price")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -188,6 +188,7 @@ class VariantInline(admin.TabularInline[models.ProductVariant, models.Product]):
         "size",
         "colour",
         "price_override",
+        "compare_at_price",
         "quantity_on_hand",
         "reserved",
         "available",

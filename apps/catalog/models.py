@@ -107,6 +107,15 @@ class ProductVariant(models.Model):
         validators=[MinValueValidator(Decimal(0))],
         help_text="Price in the product's currency; empty means the product's base price.",
     )
+    compare_at_price = models.DecimalField(
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text="The price before a sale, shown struck through; must be above "
+        "the variant's price. Empty: not on sale.",
+    )
     weight_grams = models.PositiveIntegerField(
         null=True,
         blank=True,
@@ -134,9 +143,18 @@ class ProductVariant(models.Model):
         return self.sku
 
     def clean(self) -> None:
-        """Refuse a variant past MAX_VARIANTS_PER_PRODUCT on one product."""
+        """Refuse a variant past MAX_VARIANTS_PER_PRODUCT, or a sale price not a sale."""
         if self.product_id is None:
             return
+        price = (
+            self.price_override
+            if self.price_override is not None
+            else self.product.base_price
+        )
+        if self.compare_at_price is not None and self.compare_at_price <= price:
+            raise ValidationError(
+                {"compare_at_price": f"Must be above the price ({price})."}
+            )
         others = ProductVariant.objects.filter(product=self.product_id).exclude(
             pk=self.pk
         )

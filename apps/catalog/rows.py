@@ -57,6 +57,7 @@ class VariantRow:
     currency: str
     available: int
     stock: StockRow
+    compare_at_price: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

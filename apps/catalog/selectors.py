@@ -583,6 +583,7 @@ def variants_by_product_ids(ids: list[int]) -> dict[int, list[VariantRow]]:
             "product__currency",
             "stock__quantity_on_hand",
             "stock__quantity_reserved",
+            "compare_at_price",
         )
     )
     found: dict[int, list[VariantRow]] = defaultdict(list)
@@ -597,6 +598,7 @@ def variants_by_product_ids(ids: list[int]) -> dict[int, list[VariantRow]]:
         currency,
         on_hand,
         held,
+        compare_at,
     ) in rows:
         stock = StockRow(
             variant_id=pk, quantity_on_hand=on_hand or 0, quantity_reserved=held or 0
@@ -613,6 +615,7 @@ def variants_by_product_ids(ids: list[int]) -> dict[int, list[VariantRow]]:
                 currency=currency,
                 available=stock.available,
                 stock=stock,
+                compare_at_price=compare_at,
             )
         )
     return found

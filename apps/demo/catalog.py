@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -120,6 +122,13 @@ def _demo_categories_ensure() -> tuple[dict[str, int], int]:
     return ids, len(missing)
 
 
+def _sale_compare_at(slug: str, price: Decimal) -> Decimal | None:
+    """One product in five is on sale, 20 % off: its compare-at price."""
+    if zlib.crc32(slug.encode()) % 5:
+        return None
+    return (price * Decimal("1.25")).quantize(Decimal("0.01"))
+
+
 def _demo_products_create(
     specs: Sequence[catalog_data.ProductSpec],
     *,
@@ -160,6 +169,9 @@ def _demo_products_create(
             size=variant.size,
             colour=variant.colour,
             price_override=variant.price_override,
+            compare_at_price=_sale_compare_at(
+                product.slug, variant.price_override or product.base_price
+            ),
         )
         for product, variant in pairs
     )

@@ -15,6 +15,7 @@ class VoucherErrorCode(StrEnum):
     INVALID_CURRENCY = "INVALID_CURRENCY"
     INVALID_LIMIT = "INVALID_LIMIT"
     INVALID_WINDOW = "INVALID_WINDOW"
+    UNKNOWN_SCOPE = "UNKNOWN_SCOPE"
     VOUCHER_NOT_FOUND = "VOUCHER_NOT_FOUND"
     VOUCHER_NOT_ACTIVE = "VOUCHER_NOT_ACTIVE"
     VOUCHER_USED_UP = "VOUCHER_USED_UP"
@@ -40,6 +41,9 @@ describe(
         VoucherErrorCode.INVALID_CURRENCY: "Not a currency the shop sells in.",
         VoucherErrorCode.INVALID_LIMIT: "Usage limits are at least 1.",
         VoucherErrorCode.INVALID_WINDOW: "endsAt is not after startsAt.",
+        VoucherErrorCode.UNKNOWN_SCOPE: (
+            "A category or product the voucher should apply to does not exist."
+        ),
         VoucherErrorCode.VOUCHER_NOT_FOUND: "No voucher has this code.",
         VoucherErrorCode.VOUCHER_NOT_ACTIVE: (
             "The voucher's validity window has not started or has ended."

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from apps.catalog.models import Category, Product
 from apps.core.money import CURRENCIES, MONEY_MAX
 from apps.pricing.errors import VoucherError, VoucherErrorCode
 from apps.pricing.models import DiscountType, Voucher, VoucherUse
@@ -40,6 +41,8 @@ class VoucherSpec:
     usage_limit_per_customer: int | None = None
     starts_at: datetime | None = None
     ends_at: datetime | None = None
+    category_ids: tuple[int, ...] = ()  # none: the whole catalog
+    product_ids: tuple[int, ...] = ()
 
 
 def voucher_create(spec: VoucherSpec) -> Voucher:
@@ -47,7 +50,7 @@ def voucher_create(spec: VoucherSpec) -> Voucher:
 
     Raises:
         VoucherError: INVALID_CODE, CODE_TAKEN, INVALID_VALUE, CURRENCY_REQUIRED,
-            INVALID_LIMIT, INVALID_WINDOW.
+            INVALID_LIMIT, INVALID_WINDOW, UNKNOWN_SCOPE.
     """
     code = spec.code.strip().upper()
     if not _CODE.match(code):
@@ -75,9 +78,10 @@ def voucher_create(spec: VoucherSpec) -> Voucher:
     )
     if Voucher.objects.filter(code=code).exists():
         raise taken
+    _scope_check(spec)
     try:
         with transaction.atomic():
-            return Voucher.objects.create(
+            voucher = Voucher.objects.create(
                 code=code,
                 discount_type=spec.discount_type,
                 value=spec.value
@@ -90,8 +94,27 @@ def voucher_create(spec: VoucherSpec) -> Voucher:
                 starts_at=starts_at,
                 ends_at=spec.ends_at,
             )
+            voucher.categories.set(spec.category_ids)
+            voucher.products.set(spec.product_ids)
+            return voucher
     except IntegrityError:  # created meanwhile by another request
         raise taken from None
+
+
+def _scope_check(spec: VoucherSpec) -> None:
+    """Refuse category or product IDs that name nothing."""
+    for name, kind, model, ids in (
+        ("categories", "category", Category, spec.category_ids),
+        ("products", "product", Product, spec.product_ids),
+    ):
+        found = set(model.objects.filter(pk__in=ids).values_list("pk", flat=True))
+        for position, pk in enumerate(ids):
+            if pk not in found:
+                raise VoucherError(
+                    VoucherErrorCode.UNKNOWN_SCOPE,
+                    f"No {kind} has this ID.",
+                    field=f"{name}.{position}",
+                )
 
 
 def _value_check(spec: VoucherSpec) -> None:

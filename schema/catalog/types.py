@@ -106,6 +106,18 @@ class ProductVariant(relay.Node):
     def price(self, root: strawberry.Parent[VariantRow]) -> Money:
         return Money(amount=root.price, currency=root.currency)
 
+    @strawberry.field(
+        description=(
+            "The price before the sale, to show struck through beside `price`; "
+            "null when the variant is not on sale."
+        )
+    )
+    def compare_at_price(self, root: strawberry.Parent[VariantRow]) -> Money | None:
+        compare_at = root.compare_at_price
+        if compare_at is None or compare_at <= root.price:
+            return None  # a base price raised past it ends the sale
+        return Money(amount=compare_at, currency=root.currency)
+
     @strawberry.field(description="Stock level of this variant.")
     def stock(self, root: strawberry.Parent[VariantRow], info: Info) -> Stock:
         return info.context.loaders.stock_by_variant_id.get(root.id)  # type: ignore[return-value]

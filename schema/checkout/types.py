@@ -50,6 +50,7 @@ RENAMED = {"customer_id": None, "viewer_id": None, "address_id": "addressId"}
         VoucherErrorCode.INVALID_CURRENCY,
         VoucherErrorCode.INVALID_LIMIT,
         VoucherErrorCode.INVALID_WINDOW,
+        VoucherErrorCode.UNKNOWN_SCOPE,
     },
 )
 class CheckoutErrorCodeEnum(Enum):

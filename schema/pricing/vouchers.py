@@ -16,6 +16,7 @@ from apps.pricing.errors import VoucherError as DomainVoucherError
 from apps.pricing.errors import VoucherErrorCode
 from apps.pricing.vouchers import VoucherSpec, voucher_create
 from schema.core.error_codes import error_code_enum
+from schema.core.ids import decode_global_id
 from schema.core.input_checks import bounded_field
 from schema.core.permissions import IsStaff
 from schema.core.user_errors import UserError, user_error_from
@@ -137,6 +138,16 @@ class VoucherCreateInput:
     ends_at: datetime | None = strawberry.field(
         default=None, description="Default: never."
     )
+    categories: list[relay.GlobalID] | None = strawberry.field(
+        default=None,
+        description=(
+            "Category IDs it applies to (with their subcategories); with "
+            "`products`, none given: the whole catalog."
+        ),
+    )
+    products: list[relay.GlobalID] | None = strawberry.field(
+        default=None, description="Product IDs it applies to."
+    )
 
 
 @strawberry.type(description="The result of voucherCreate.")
@@ -146,6 +157,15 @@ class VoucherCreatePayload:
     )
     errors: list[VoucherError] = strawberry.field(
         default_factory=list, description="Empty when the mutation succeeded."
+    )
+
+
+def _pks(
+    ids: list[relay.GlobalID] | None, expected: str, field: str
+) -> tuple[int, ...]:
+    return tuple(
+        decode_global_id(value, expected=expected, field=f"{field}.{n}")
+        for n, value in enumerate(ids or ())
     )
 
 
@@ -170,6 +190,8 @@ class VoucherMutation:
             usage_limit_per_customer=input.usage_limit_per_customer,
             starts_at=input.starts_at,
             ends_at=input.ends_at,
+            category_ids=_pks(input.categories, "Category", "categories"),
+            product_ids=_pks(input.products, "Product", "products"),
         )
         try:
             voucher = await sync_to_async(voucher_create)(spec)

@@ -6,7 +6,8 @@ import pytest
 
 from apps.pricing.models import Voucher
 from tests.factories.accounts import UserFactory
-from tests.support.graphql import error_codes, post, token
+from tests.factories.catalog import CategoryFactory, ProductFactory
+from tests.support.graphql import error_codes, gid, post, token
 
 pytestmark = pytest.mark.django_db
 
@@ -87,4 +88,42 @@ def test_customers_may_not_create_vouchers(gql_client):
     body = _create(gql_client, customer, code="FREE", discountType="FREE_SHIPPING")
 
     assert error_codes(body) == ["FORBIDDEN"]
+    assert not Voucher.objects.exists()
+
+
+def test_staff_scope_a_voucher_to_categories_and_products(gql_client):
+    staff = token(UserFactory.create(staff=True))
+    category, product = CategoryFactory.create(), ProductFactory.create()
+
+    body = _create(
+        gql_client,
+        staff,
+        code="SCOPED",
+        discountType="PERCENTAGE",
+        value="10",
+        categories=[gid("Category", category.pk)],
+        products=[gid("Product", product.pk)],
+    )
+
+    assert body["data"]["voucherCreate"]["errors"] == []
+    voucher = Voucher.objects.get(code="SCOPED")
+    assert list(voucher.categories.all()) == [category]
+    assert list(voucher.products.all()) == [product]
+
+
+def test_an_unknown_category_is_a_typed_error_and_creates_nothing(gql_client):
+    staff = token(UserFactory.create(staff=True))
+
+    body = _create(
+        gql_client,
+        staff,
+        code="NOWHERE",
+        discountType="PERCENTAGE",
+        value="10",
+        categories=[gid("Category", 999999)],
+    )
+
+    assert body["data"]["voucherCreate"]["errors"] == [
+        {"field": "categories.0", "code": "UNKNOWN_SCOPE"}
+    ]
     assert not Voucher.objects.exists()
