@@ -13,7 +13,7 @@ from apps.payments import services
 from apps.payments.models import Provider
 from schema.context import Info
 from schema.core.ids import decode_global_id
-from schema.core.permissions import IsAuthenticated
+from schema.core.permissions import IsAuthenticatedOrHoldsToken
 from schema.core.user_errors import user_error_from
 from schema.payments.types import (
     Payment,
@@ -42,9 +42,10 @@ class PaymentMutation:
             "Start paying an unpaid order (the customer's own; staff any) for its "
             "total: returns the payment with Stripe's clientSecret or Paystack's "
             "authorizationUrl. The order becomes PAID when the provider's webhook "
-            "reports the capture. Calling it again returns the same open payment."
+            "reports the capture. Calling it again returns the same open payment. "
+            "A guest pays their order with its token (the checkout's), unsigned."
         ),
-        permission_classes=[IsAuthenticated],
+        permission_classes=[IsAuthenticatedOrHoldsToken],
     )
     async def payment_initialize(
         self,
@@ -61,16 +62,22 @@ class PaymentMutation:
                 description="Optional, 1 to 255 characters; makes retries safe."
             ),
         ] = None,
+        token: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="A guest order's token (its checkout's), for guests."
+            ),
+        ] = None,
     ) -> PaymentInitializePayload | None:
         user = await info.context.auser()
-        assert user.pk is not None  # IsAuthenticated let only users through
         order_pk = decode_global_id(order_id, expected="Order", field="orderId")
         try:
             payment = await sync_to_async(services.payment_initialize)(
                 order_id=order_pk,
                 provider=Provider(provider.name.lower()),
-                actor_id=user.pk,
+                actor_id=user.pk if user.is_authenticated else None,
                 idempotency_key=idempotency_key,
+                order_token=str(token) if token else None,
             )
         except DomainError as error:
             return PaymentInitializePayload(

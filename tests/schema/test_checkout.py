@@ -333,3 +333,42 @@ def _read_queries(client, size: int) -> int:
 
 def test_a_checkout_read_costs_the_same_queries_at_any_size(gql_client, shop):
     assert _read_queries(gql_client, 1) == _read_queries(gql_client, 20)
+
+
+PAY = """mutation ($orderId: ID!, $token: ID) {
+  paymentInitialize(orderId: $orderId, provider: STRIPE, token: $token) {
+    payment { status amount { amount } } errors { field code } } }"""
+
+
+def _guest_order(client, shop) -> tuple[str, str]:
+    checkout_token = _ready(client, shop)
+    post(client, COMPLETE, {"token": checkout_token, "key": "k1"})
+    return checkout_token, gid("Order", Order.objects.get().pk)
+
+
+def test_a_guest_pays_their_order_with_its_token(gql_client, shop):
+    checkout_token, order_id = _guest_order(gql_client, shop)
+
+    body = post(gql_client, PAY, {"orderId": order_id, "token": checkout_token})
+
+    payment = body["data"]["paymentInitialize"]["payment"]
+    assert payment["status"] == "PENDING"
+    assert payment["amount"]["amount"] == str(Order.objects.get().total)
+
+
+def test_a_wrong_token_cannot_pay_a_guest_order(gql_client, shop):
+    _, order_id = _guest_order(gql_client, shop)
+
+    body = post(gql_client, PAY, {"orderId": order_id, "token": "x" * 43})
+
+    assert body["data"]["paymentInitialize"]["errors"] == [
+        {"field": "orderId", "code": "ORDER_NOT_FOUND"}
+    ]
+
+
+def test_paying_without_a_token_or_a_sign_in_is_unauthenticated(gql_client, shop):
+    _, order_id = _guest_order(gql_client, shop)
+
+    body = post(gql_client, PAY, {"orderId": order_id})
+
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

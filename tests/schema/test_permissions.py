@@ -103,7 +103,8 @@ def _gate(field: GraphQLField) -> str:
     }
     if IsStaff in gates:
         return STAFF
-    return SIGNED_IN if IsAuthenticated in gates else PUBLIC
+    signed_in = any(issubclass(gate, IsAuthenticated) for gate in gates)
+    return SIGNED_IN if signed_in else PUBLIC
 
 
 def _gates() -> dict[str, str]:

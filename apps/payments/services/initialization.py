@@ -32,13 +32,15 @@ def payment_initialize(
     *,
     order_id: int,
     provider: Provider,
-    actor_id: int,
+    actor_id: int | None,
     idempotency_key: str | None = None,
+    order_token: str | None = None,
 ) -> Payment:
     """Start paying an unpaid order through `provider`; return the payment.
 
-    The customer may pay their own order (staff any); another customer's is
-    ORDER_NOT_FOUND. An order has at most one open (PENDING or AUTHORIZED)
+    The customer may pay their own order (staff any), and whoever holds a
+    guest order's token (its checkout's) that guest order; any other order
+    is ORDER_NOT_FOUND. An order has at most one open (PENDING or AUTHORIZED)
     payment: one with the same provider is returned again; one with another
     provider is cancelled at its provider first. The provider is called
     before the row is written, with a key derived from the order and
@@ -53,22 +55,26 @@ def payment_initialize(
     scope = None
     request: dict[str, object] = {}
     if idempotency_key is not None:
+        owner = f"user:{actor_id}" if actor_id is not None else f"order:{order_id}"
         scope = idempotency.IdempotencyScope(
-            operation=OPERATION, owner=f"user:{actor_id}", key=idempotency_key
+            operation=OPERATION, owner=owner, key=idempotency_key
         )
         request = {"order_id": order_id, "provider": str(provider)}
         # A retry is answered from the record, even once the order is paid.
         stored = idempotency.idempotency_lookup(scope=scope, request=request)
         if stored is not None:
             return Payment.objects.get(pk=stored["payment_id"])
-    return _initialize(order_id, provider, actor_id, scope=scope, request=request)
+    return _initialize(
+        order_id, provider, actor_id, order_token, scope=scope, request=request
+    )
 
 
 @transaction.atomic
 def _initialize(
     order_id: int,
     provider: Provider,
-    actor_id: int,
+    actor_id: int | None,
+    order_token: str | None,
     *,
     scope: idempotency.IdempotencyScope | None,
     request: dict[str, object],
@@ -81,7 +87,7 @@ def _initialize(
     claim = idempotency.idempotency_claim(scope=scope, request=request)
     if claim.replay is not None:
         return Payment.objects.get(pk=claim.replay["payment_id"])
-    order = _payable(order_id, actor_id)
+    order = _payable(order_id, actor_id, order_token)
     email, number = order_email_address(order), order.number
     # The order's lock serialises every start of a payment for it, so
     # "at most one open payment" holds between the read and the write; the
@@ -151,14 +157,25 @@ def _close(payment: Payment) -> None:
     )
 
 
-def _payable(order_id: int, actor_id: int) -> Order:
-    actor = User.objects.filter(pk=actor_id, is_active=True).first()
+def _payable(order_id: int, actor_id: int | None, order_token: str | None) -> Order:
+    actor = (
+        User.objects.filter(pk=actor_id, is_active=True).first()
+        if actor_id is not None
+        else None
+    )
     order = Order.objects.select_related("customer").filter(pk=order_id).first()
-    if (
-        order is None
-        or actor is None
-        or not (actor.is_staff or order.customer_id == actor.pk)
-    ):
+    guest_holder = (
+        order is not None
+        and order.customer_id is None
+        and bool(order_token)
+        and order.checkout_token == order_token
+    )
+    allowed = guest_holder or (
+        actor is not None
+        and order is not None
+        and (actor.is_staff or order.customer_id == actor.pk)
+    )
+    if order is None or not allowed:
         raise PaymentError(
             PaymentErrorCode.ORDER_NOT_FOUND, "No order has this ID.", field="order_id"
         )
