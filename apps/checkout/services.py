@@ -36,7 +36,12 @@ from apps.orders import models as order_models
 from apps.orders.errors import ErrorDetail, OrderErrorCode, OrderValidationError
 from apps.orders.services import limits
 from apps.orders.services.addresses import address_problems
-from apps.orders.services.placement import CheckoutTerms, LineInput, order_place
+from apps.orders.services.placement import (
+    CheckoutTerms,
+    LineInput,
+    line_problems,
+    order_place,
+)
 from apps.pricing.errors import VoucherError, VoucherErrorCode
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -369,6 +374,18 @@ def _lines_write(
     token: str, viewer_id: int | None, lines: Sequence[LineInput], *, add: bool
 ) -> Checkout:
     limits.order_line_count_check(count=len(lines))
+    if add and (
+        adding_nothing := [
+            ErrorDetail(
+                code=OrderErrorCode.INVALID_QUANTITY,
+                message="Add at least 1 unit (checkoutLinesUpdate with 0 removes).",
+                field=f"lines.{index}.quantity",
+            )
+            for index, line in enumerate(lines)
+            if line.quantity < 1
+        ]
+    ):
+        raise OrderValidationError(adding_nothing)
     variants = stock.sale_variants_by_ids(line.variant_id for line in lines)
     with transaction.atomic():
         checkout = _owned(token, viewer_id)
@@ -385,7 +402,6 @@ def _lines_write(
             merged,
             variants,
             existing_currency=next(iter(currencies), None),
-            allow_zero=not add,
         )
         kept = set(existing) - {line.variant_id for line in merged}
         limits.order_line_count_check(
@@ -421,70 +437,15 @@ def _lines_check(
     variants: dict[int, stock.SaleVariant],
     *,
     existing_currency: str | None,
-    allow_zero: bool = False,
 ) -> None:
-    """Refuse lines no order could hold: every problem at once."""
-    details: list[ErrorDetail] = []
-    cap = settings.ORDERS_MAX_UNITS_PER_LINE
-    seen: set[int] = set()
+    """Refuse lines no order could hold (the placement's rules): all at once."""
+    details = line_problems(lines, variants, in_checkout=True)
     currencies = {existing_currency} if existing_currency else set()
-    for index, line in enumerate(lines):
-        at = f"lines.{index}"
-        variant = variants.get(line.variant_id)
-        if line.variant_id in seen:
-            details.append(
-                ErrorDetail(
-                    code=OrderErrorCode.DUPLICATE_LINE,
-                    message="This variant is already on another line.",
-                    field=f"{at}.variant_id",
-                )
-            )
-        seen.add(line.variant_id)
-        if variant is None:
-            details.append(
-                ErrorDetail(
-                    code=OrderErrorCode.UNKNOWN_VARIANT,
-                    message="No product variant has this ID.",
-                    field=f"{at}.variant_id",
-                )
-            )
-            continue
-        if line.quantity == 0 and allow_zero:
-            continue
-        if not variant.is_published:
-            details.append(
-                ErrorDetail(
-                    code=OrderErrorCode.NOT_PUBLISHED,
-                    message="This product is not for sale.",
-                    field=f"{at}.variant_id",
-                )
-            )
-        if line.quantity < 1:
-            details.append(
-                ErrorDetail(
-                    code=OrderErrorCode.INVALID_QUANTITY,
-                    message="The quantity must be at least 1"
-                    + (" (0 removes the line)." if allow_zero else "."),
-                    field=f"{at}.quantity",
-                )
-            )
-        elif line.quantity > cap:
-            details.append(
-                ErrorDetail(
-                    code=OrderErrorCode.LINE_LIMIT_EXCEEDED,
-                    message=f"At most {cap} units of one item per order.",
-                    field=f"{at}.quantity",
-                )
-            )
-        elif variant.available < line.quantity:
-            details.append(
-                ErrorDetail(
-                    code=OrderErrorCode.INSUFFICIENT_STOCK,
-                    message=f"Only {max(variant.available, 0)} available.",
-                    field=f"{at}.quantity",
-                )
-            )
-        currencies.add(variant.currency)
+    currencies.update(
+        variants[line.variant_id].currency
+        for line in lines
+        if line.variant_id in variants and line.quantity > 0
+    )
     if len(currencies) > 1:
         details.append(
             ErrorDetail(

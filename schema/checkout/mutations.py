@@ -121,6 +121,19 @@ async def _write(
     return CheckoutPayload(checkout=Checkout.from_view(view))
 
 
+async def _lines_change(
+    info: Info,
+    change: Callable[..., CheckoutModel],
+    token: strawberry.ID,
+    lines: list[CheckoutLineInput],
+) -> CheckoutPayload:
+    try:
+        decoded = _lines(lines)
+    except DomainError as error:
+        return CheckoutPayload(errors=_errors(error))
+    return await _write(info, change, token=str(token), lines=decoded)
+
+
 def _address(value: ShippingAddressInput | None) -> ShippingAddress | None:
     return ShippingAddress(**vars(value)) if value is not None else None
 
@@ -164,13 +177,7 @@ class CheckoutMutation:
     async def checkout_lines_add(
         self, info: Info, token: Token, lines: Lines
     ) -> CheckoutPayload:
-        try:
-            decoded = _lines(lines)
-        except DomainError as error:
-            return CheckoutPayload(errors=_errors(error))
-        return await _write(
-            info, services.checkout_lines_add, token=str(token), lines=decoded
-        )
+        return await _lines_change(info, services.checkout_lines_add, token, lines)
 
     @strawberry.mutation(
         description=(
@@ -181,13 +188,7 @@ class CheckoutMutation:
     async def checkout_lines_update(
         self, info: Info, token: Token, lines: Lines
     ) -> CheckoutPayload:
-        try:
-            decoded = _lines(lines)
-        except DomainError as error:
-            return CheckoutPayload(errors=_errors(error))
-        return await _write(
-            info, services.checkout_lines_update, token=str(token), lines=decoded
-        )
+        return await _lines_change(info, services.checkout_lines_update, token, lines)
 
     @strawberry.mutation(description="Set where the order's emails go.")
     async def checkout_email_update(

@@ -297,7 +297,7 @@ def _validate(
         if catalog is not None
         else stock.sale_variants_by_ids(line.variant_id for line in lines)
     )
-    details.extend(_line_problems(lines, variants))
+    details.extend(line_problems(lines, variants))
     if checkout is not None:
         details.extend(_price_problems(lines, variants, checkout.prices_seen))
     currencies = {
@@ -426,10 +426,18 @@ def _price_problems(
     ]
 
 
-def _line_problems(
-    lines: tuple[LineInput, ...], variants: dict[int, stock.SaleVariant]
+def line_problems(
+    lines: Sequence[LineInput],
+    variants: Mapping[int, stock.SaleVariant],
+    *,
+    in_checkout: bool = False,
 ) -> list[ErrorDetail]:
-    if not lines:
+    """Every problem with the lines against the catalog, in input order.
+
+    `in_checkout`: a checkout may be empty, and quantity 0 removes a line
+    (nothing else is checked for it).
+    """
+    if not lines and not in_checkout:
         return [
             ErrorDetail(
                 code=OrderErrorCode.EMPTY_ORDER,
@@ -460,6 +468,8 @@ def _line_problems(
                     field=f"{at}.variant_id",
                 )
             )
+        elif line.quantity == 0 and in_checkout:
+            continue
         elif not variant.is_published:
             details.append(
                 ErrorDetail(
@@ -472,7 +482,8 @@ def _line_problems(
             details.append(
                 ErrorDetail(
                     code=OrderErrorCode.INVALID_QUANTITY,
-                    message="The quantity must be at least 1.",
+                    message="The quantity must be at least 1"
+                    + (" (0 removes the line)." if in_checkout else "."),
                     field=f"{at}.quantity",
                 )
             )

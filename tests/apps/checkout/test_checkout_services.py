@@ -233,3 +233,32 @@ def test_an_invalid_email_is_a_typed_error(shop):
         )
 
     assert raised.value.code == CheckoutErrorCode.INVALID_EMAIL
+
+
+def test_adding_zero_units_is_an_invalid_quantity(shop):
+    checkout = _ready(shop)
+
+    with pytest.raises(OrderValidationError) as raised:
+        services.checkout_lines_add(
+            token=checkout.token,
+            viewer_id=None,
+            lines=[LineInput(variant_id=shop.pk, quantity=0)],
+        )
+
+    assert [(d.code, d.field) for d in raised.value.details] == [
+        ("INVALID_QUANTITY", "lines.0.quantity")
+    ]
+
+
+def test_a_negative_quantity_in_an_update_is_refused_not_removed(shop):
+    checkout = _ready(shop)
+
+    with pytest.raises(OrderValidationError) as raised:
+        services.checkout_lines_update(
+            token=checkout.token,
+            viewer_id=None,
+            lines=[LineInput(variant_id=shop.pk, quantity=-1)],
+        )
+
+    assert [d.code for d in raised.value.details] == ["INVALID_QUANTITY"]
+    assert checkout.lines.get().quantity == 2
