@@ -60,8 +60,10 @@ def checkout_view(checkout: Checkout, *, now: datetime | None = None) -> Checkou
     rows = list(CheckoutLine.objects.filter(checkout=checkout).order_by("id"))
     variants = stock.sale_variants_by_ids(row.variant_id for row in rows)
     rows = [row for row in rows if row.variant_id in variants]
+    # An empty checkout's zero totals are in the shop's currency; a checkout
+    # takes its lines' currency as soon as it has one.
     currency = (
-        variants[rows[0].variant_id].currency if rows else settings.DEFAULT_CURRENCY
+        variants[rows[0].variant_id].currency if rows else settings.SHOP_CURRENCY
     )
     address = checkout.shipping_address
     price = basket_price(

@@ -6,10 +6,6 @@ from config import env
 # them) and each line's tax is taken out of them; False: net, tax added.
 PRICES_INCLUDE_TAX = env.env.bool("PRICES_INCLUDE_TAX", default=False)
 
-# The currency of an empty checkout's (zero) totals; a checkout takes its
-# lines' currency as soon as it has one.
-DEFAULT_CURRENCY = env.env.str("DEFAULT_CURRENCY", default="USD")
-
 # Checkouts untouched for this many days are deleted by the
 # `checkouts_purge` job (they reserve nothing; this only keeps the table small).
 CHECKOUT_ABANDONED_DAYS = env.env.int("CHECKOUT_ABANDONED_DAYS", default=30)
