@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from apps.catalog.models import Stock
 from apps.checkout.models import Checkout
 from apps.demo.pricing import demo_pricing_seed
 from apps.orders.models import Order
@@ -372,3 +373,47 @@ def test_paying_without_a_token_or_a_sign_in_is_unauthenticated(gql_client, shop
     body = post(gql_client, PAY, {"orderId": order_id})
 
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_stock_sold_since_the_read_refuses_completion_and_keeps_the_checkout(
+    gql_client, shop
+):
+    dress, _ = shop
+    checkout_token = _ready(gql_client, shop)
+    Stock.objects.filter(variant=dress).update(quantity_reserved=5)
+
+    body = post(gql_client, COMPLETE, {"token": checkout_token, "key": "k1"})
+
+    errors = body["data"]["checkoutComplete"]["errors"]
+    assert [(e["field"], e["code"]) for e in errors] == [
+        ("lines.0.quantity", "INSUFFICIENT_STOCK")
+    ]
+    assert not Order.objects.exists()
+    assert Checkout.objects.filter(token=checkout_token).exists()
+
+
+def test_a_customers_completed_checkout_is_among_their_orders(gql_client, shop):
+    buyer = UserFactory.create()
+    bearer = token(buyer)
+    checkout_token = _ready(gql_client, shop, bearer=bearer)
+
+    post(gql_client, COMPLETE, {"token": checkout_token, "key": "k1"}, bearer=bearer)
+    mine = post(
+        gql_client,
+        "{ myOrders(first: 5) { edges { node { number } } } }",
+        bearer=bearer,
+    )
+
+    placed = Order.objects.get()
+    assert placed.customer_id == buyer.pk
+    assert [e["node"]["number"] for e in mine["data"]["myOrders"]["edges"]] == [
+        placed.number
+    ]
+    assert (
+        post(
+            gql_client,
+            "query ($t: ID!) { orderByToken(token: $t) { number } }",
+            {"t": checkout_token},
+        )["data"]["orderByToken"]
+        is None
+    )
