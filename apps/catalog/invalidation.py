@@ -29,6 +29,12 @@ def _variant_changed(
     )
 
 
+def _media_changed(sender: Any, instance: models.ProductMedia, **kwargs: Any) -> None:
+    cache_tags.bump_on_commit(
+        cache_tags.product(instance.product_id), cache_tags.CATALOG
+    )
+
+
 def _category_changed(sender: Any, instance: models.Category, **kwargs: Any) -> None:
     cache_tags.bump_on_commit(
         cache_tags.category(instance.pk), cache_tags.CATEGORIES, cache_tags.CATALOG
@@ -41,3 +47,4 @@ def connect() -> None:
         signal.connect(_product_changed, sender=models.Product)
         signal.connect(_variant_changed, sender=models.ProductVariant)
         signal.connect(_category_changed, sender=models.Category)
+        signal.connect(_media_changed, sender=models.ProductMedia)

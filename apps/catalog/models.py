@@ -192,3 +192,41 @@ class Stock(models.Model):
     def available(self) -> int:
         """Units a customer can still buy."""
         return self.quantity_on_hand - self.quantity_reserved
+
+
+class ProductMedia(models.Model):
+    """An image of a product, for all its colours or one: ordered, with alt text.
+
+    `original` is the upload re-encoded without its metadata (EXIF carries
+    GPS); `renditions` lists the sizes made so far, by format and width, each
+    a storage name under the original's content hash (apps.catalog.media).
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="media")
+    colour = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="The variants' colour it shows, e.g. Navy; empty: every colour.",
+    )
+    alt = models.CharField(
+        max_length=250, blank=True, help_text="What it shows, for screen readers."
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    original = models.FileField(max_length=200, editable=False)
+    content_hash = models.CharField(max_length=64, editable=False)
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("product", "sort_order", "id")
+        verbose_name_plural = "product media"
+        indexes = [
+            models.Index(
+                fields=["product", "sort_order", "id"], name="catalog_media_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.alt or f"image {self.pk}"

@@ -88,3 +88,18 @@ class ProductFacets:
     colours: list[FacetValue]
     categories: list[CategoryFacet]
     price: PriceBounds
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MediaRow:
+    """A product image: its stored original and the renditions made so far."""
+
+    id: int
+    product_id: int
+    colour: str
+    alt: str
+    sort_order: int
+    original: str
+    width: int
+    height: int
+    renditions: dict[str, dict[str, str]]

@@ -62,9 +62,7 @@ def checkout_view(checkout: Checkout, *, now: datetime | None = None) -> Checkou
     rows = [row for row in rows if row.variant_id in variants]
     # An empty checkout's zero totals are in the shop's currency; a checkout
     # takes its lines' currency as soon as it has one.
-    currency = (
-        variants[rows[0].variant_id].currency if rows else settings.SHOP_CURRENCY
-    )
+    currency = variants[rows[0].variant_id].currency if rows else settings.SHOP_CURRENCY
     address = checkout.shipping_address
     price = basket_price(
         lines=basket_lines(

@@ -122,6 +122,7 @@ from config.settings.auth import *  # noqa: E402, F403
 from config.settings.email import *  # noqa: E402, F403
 from config.settings.graphql import *  # noqa: E402, F403
 from config.settings.logging import *  # noqa: E402, F403
+from config.settings.media import *  # noqa: E402, F403
 from config.settings.observability import *  # noqa: E402, F403
 from config.settings.orders import *  # noqa: E402, F403
 from config.settings.payments import *  # noqa: E402, F403

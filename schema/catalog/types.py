@@ -14,6 +14,7 @@ from apps.catalog.filters import ProductSort
 from apps.catalog.rows import CategoryRow, ProductRow, StockRow, VariantRow
 from apps.catalog.selectors import ProductSearch
 from schema.catalog.facets import ProductFacets
+from schema.catalog.media import ProductMedia, for_colour
 from schema.catalog.prefetch import prefetch_product_relations
 from schema.context import Info
 from schema.core.ids import parse_pk
@@ -118,6 +119,18 @@ class ProductVariant(relay.Node):
             return None  # a base price raised past it ends the sale
         return Money(amount=compare_at, currency=root.currency)
 
+    @strawberry.field(
+        description=(
+            "The images of this variant's colour, in order; the product's "
+            "images for every colour when its colour has none."
+        )
+    )
+    async def media(
+        self, root: strawberry.Parent[VariantRow], info: Info
+    ) -> list[ProductMedia]:
+        rows = await info.context.loaders.media_by_product_id.load(root.product_id)
+        return for_colour(rows, root.colour)
+
     @strawberry.field(description="Stock level of this variant.")
     def stock(self, root: strawberry.Parent[VariantRow], info: Info) -> Stock:
         return info.context.loaders.stock_by_variant_id.get(root.id)  # type: ignore[return-value]
@@ -158,6 +171,15 @@ class Product(relay.Node):
     @strawberry.field(description="The category the product is filed under.")
     def category(self, root: strawberry.Parent[ProductRow], info: Info) -> Category:
         return info.context.loaders.category_by_id.get(root.category_id)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="Every image of the product, in order, with the colour each shows."
+    )
+    async def media(
+        self, root: strawberry.Parent[ProductRow], info: Info
+    ) -> list[ProductMedia]:
+        rows = await info.context.loaders.media_by_product_id.load(root.id)
+        return [ProductMedia(row=row) for row in rows]
 
     @strawberry.field(description="All sizes and colours of the product, oldest first.")
     def variants(

@@ -71,6 +71,10 @@ LIST_BOUNDS: Mapping[str, int] = {
     # Sizes x colours of one product, held by the catalog (model clean and
     # the admin's inline); the demo has 3 to 6.
     "Product.variants": MAX_VARIANTS_PER_PRODUCT,
+    # Images per product and per colour, held by the upload service
+    # (MEDIA_MAX_PER_PRODUCT, MEDIA_MAX_PER_COLOUR).
+    "Product.media": 30,
+    "ProductVariant.media": 10,
     # Direct subcategories of one category, held by the catalog; the demo
     # tree has at most 8.
     "Category.children": MAX_SUBCATEGORIES,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from apps.catalog import json_documents, selectors, stock
 from apps.catalog.filters import ProductSort
-from apps.catalog.rows import CategoryRow, ProductRow, StockRow, VariantRow
+from apps.catalog.rows import CategoryRow, MediaRow, ProductRow, StockRow, VariantRow
 from apps.core.pagination import Page, Window
 from schema.loaders.base import Loader
 
@@ -52,6 +52,12 @@ class ProductsByCategoryIdLoader(
             for category_id, page in found.items():
                 pages[(category_id, sort, window)] = page
         return [pages[key] for key in keys]
+
+
+class MediaByProductIdLoader(Loader[int, list[MediaRow]]):
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[list[MediaRow]]:
+        found = await selectors.amedia_by_product_ids(list(keys))
+        return [found.get(key, []) for key in keys]
 
 
 class StockByVariantIdLoader(Loader[int, StockRow]):

@@ -28,6 +28,10 @@ class Loaders:
         return catalog.ProductsByCategoryIdLoader()
 
     @cached_property
+    def media_by_product_id(self) -> catalog.MediaByProductIdLoader:
+        return catalog.MediaByProductIdLoader()
+
+    @cached_property
     def stock_by_variant_id(self) -> catalog.StockByVariantIdLoader:
         return catalog.StockByVariantIdLoader()
 

@@ -44,6 +44,10 @@ COUNTED_FIELDS = {
     "AccountAddressPayload.errors",
     "AccountAddressBookPayload.errors",
     "VoucherCreatePayload.errors",
+    # tests/schema/test_product_media.py::
+    # test_a_page_of_products_with_media_costs_the_same_queries_at_any_size
+    "Product.media",
+    "ProductVariant.media",  # one loader with Product.media, keyed by product
     # tests/schema/test_checkout.py::test_a_checkout_read_costs_the_same_queries_at_any_size
     "Checkout.lines",
     "Checkout.availableShippingMethods",

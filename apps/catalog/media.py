@@ -1,0 +1,269 @@
+"""Product images: checked uploads, renditions made in the background, nearest-size URLs.
+
+An upload is refused, with nothing stored, unless it is a JPEG, PNG or WebP
+image under MEDIA_UPLOAD_MAX_BYTES and MEDIA_MAX_PIXELS; the size is read
+from the header before any pixel is decoded, so a decompression bomb costs
+nothing. What is kept is re-encoded by Pillow: the EXIF block (GPS, camera
+serial) is dropped, its orientation applied first. Renditions (each width of
+MEDIA_RENDITION_WIDTHS in WebP and JPEG) are made by a job on the analytics
+queue; until one is ready, a URL points at the nearest ready one, or at the
+original. Every stored name holds the original's SHA-256, so a URL never
+changes meaning and may be cached for a year.
+
+Written here rather than with a thumbnail library (sorl, easy-thumbnails,
+imagekit): those make sizes on first request, in the web process, from
+whatever was uploaded; here the sizes are fixed, made off the request path,
+and the upload is checked and stripped before anything is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from apps.catalog.errors import MediaError, MediaErrorCode
+from apps.catalog.models import Product, ProductMedia
+
+# Pillow's format name -> what we store and serve.
+_ACCEPTED = {"JPEG": "jpeg", "PNG": "png", "WEBP": "webp"}
+_SAVE = {
+    "jpeg": ("JPEG", {"quality": 90, "optimize": True}),
+    "png": ("PNG", {}),
+    "webp": ("WEBP", {"quality": 85, "method": 4}),
+}
+
+
+class ImageFormat(StrEnum):
+    """The formats renditions are made in."""
+
+    WEBP = "webp"
+    JPEG = "jpeg"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Upload:
+    """What staff send: the file's bytes (or a stream) and how to show it."""
+
+    product_id: int
+    data: bytes
+    alt: str = ""
+    colour: str = ""
+
+
+def media_upload(upload: Upload) -> ProductMedia:
+    """Check, strip and store an image, then have its renditions made.
+
+    Raises:
+        MediaError: PRODUCT_NOT_FOUND, FILE_TOO_LARGE, NOT_AN_IMAGE,
+            UNSUPPORTED_TYPE, IMAGE_TOO_LARGE, TOO_MANY_IMAGES, INVALID_ALT,
+            INVALID_COLOUR.
+    """
+    _text_check(upload)
+    image, kind = _decoded(upload.data)
+    body = _encoded(image, kind)
+    digest = hashlib.sha256(body).hexdigest()
+    with transaction.atomic():
+        product = (
+            Product.objects.select_for_update().filter(pk=upload.product_id).first()
+        )
+        if product is None:
+            raise MediaError(
+                MediaErrorCode.PRODUCT_NOT_FOUND,
+                "No product has this ID.",
+                field="product_id",
+            )
+        _count_check(product, upload.colour.strip())
+        name = _store(f"products/{digest}/original.{kind}", body)
+        last = ProductMedia.objects.filter(product=product).aggregate(
+            n=Max("sort_order")
+        )
+        media = ProductMedia.objects.create(
+            product=product,
+            colour=upload.colour.strip(),
+            alt=upload.alt.strip(),
+            sort_order=(last["n"] + 1) if last["n"] is not None else 0,
+            original=name,
+            content_hash=digest,
+            width=image.width,
+            height=image.height,
+        )
+        renditions_enqueue(media.pk)
+    return media
+
+
+def _count_check(product: Product, colour: str) -> None:
+    """TOO_MANY_IMAGES past the product's cap or its colour's (case-insensitive)."""
+    images = ProductMedia.objects.filter(product=product)
+    if images.count() >= settings.MEDIA_MAX_PER_PRODUCT:
+        raise MediaError(
+            MediaErrorCode.TOO_MANY_IMAGES,
+            f"A product has at most {settings.MEDIA_MAX_PER_PRODUCT} images.",
+            field="image",
+        )
+    if images.filter(colour__iexact=colour).count() >= settings.MEDIA_MAX_PER_COLOUR:
+        raise MediaError(
+            MediaErrorCode.TOO_MANY_IMAGES,
+            f"A colour has at most {settings.MEDIA_MAX_PER_COLOUR} images.",
+            field="colour",
+        )
+
+
+def renditions_enqueue(media_id: int) -> None:
+    """Have the renditions of one image made after commit (once per image)."""
+    from apps.catalog import tasks  # the task module imports this one
+    from apps.jobs.outbox import job_enqueue
+
+    job_enqueue(
+        tasks.media_renditions_make_task,
+        key=f"media-renditions:{media_id}",
+        media_id=media_id,
+    )
+
+
+def renditions_make(*, media_id: int) -> int:
+    """Make the missing renditions of one image; return how many were made.
+
+    Idempotent: a rendition already stored (same hash, width and format) is
+    reused, so a retried or duplicated job writes nothing twice.
+    """
+    media = ProductMedia.objects.filter(pk=media_id).first()
+    if media is None:
+        return 0  # deleted meanwhile: nothing to do
+    with default_storage.open(_name(media.original), "rb") as stream:
+        source = Image.open(stream)
+        source.load()
+    made = 0
+    renditions: dict[str, dict[str, str]] = {fmt.value: {} for fmt in ImageFormat}
+    for width in _widths(media.width):
+        resized = _resized(source, width)
+        for fmt in ImageFormat:
+            name = f"products/{media.content_hash}/{width}.{fmt.value}"
+            if not default_storage.exists(name):
+                _store(name, _encoded(resized, fmt.value))
+                made += 1
+            renditions[fmt.value][str(width)] = name
+    # One statement: a concurrent reorder or alt edit is not overwritten.
+    ProductMedia.objects.filter(pk=media.pk).update(renditions=renditions)
+    return made
+
+
+def media_url(
+    row: Any, *, width: int | None = None, fmt: ImageFormat | None = None
+) -> str:
+    """The URL of the ready rendition nearest `width` (at least it, if any is).
+
+    `row` has `original` (a storage name) and `renditions`. No width: the
+    largest ready one. No rendition ready yet: the original.
+    """
+    fmt = fmt or ImageFormat.WEBP
+    ready: Mapping[str, str] = (row.renditions or {}).get(fmt.value, {})
+    if not ready:
+        return str(default_storage.url(_name(row.original)))
+    widths = sorted(int(w) for w in ready)
+    wanted = width or widths[-1]
+    chosen = next((w for w in widths if w >= wanted), widths[-1])
+    return str(default_storage.url(ready[str(chosen)]))
+
+
+def _name(original: Any) -> str:
+    return str(getattr(original, "name", original))
+
+
+def _text_check(upload: Upload) -> None:
+    if len(upload.alt) > 250 or "\x00" in upload.alt:
+        raise MediaError(
+            MediaErrorCode.INVALID_ALT, "At most 250 characters, no NUL.", field="alt"
+        )
+    if len(upload.colour) > 32 or "\x00" in upload.colour:
+        raise MediaError(
+            MediaErrorCode.INVALID_COLOUR,
+            "At most 32 characters, no NUL.",
+            field="colour",
+        )
+    if len(upload.data) > settings.MEDIA_UPLOAD_MAX_BYTES:
+        raise MediaError(
+            MediaErrorCode.FILE_TOO_LARGE,
+            f"At most {settings.MEDIA_UPLOAD_MAX_BYTES // (1024 * 1024)} MB.",
+            field="image",
+        )
+
+
+def _decoded(data: bytes) -> tuple[Image.Image, str]:
+    """Open the image, refusing what is not one, not accepted, or too large."""
+    try:
+        with warnings.catch_warnings():
+            # Our own bound comes first; Pillow's bomb warning is for others.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            kind = _ACCEPTED.get(image.format or "")
+            if kind is None:
+                raise MediaError(
+                    MediaErrorCode.UNSUPPORTED_TYPE,
+                    "Upload a JPEG, PNG or WebP image.",
+                    field="image",
+                )
+            # Read from the header: nothing is decoded before this check.
+            if image.width * image.height >= settings.MEDIA_MAX_PIXELS:
+                raise MediaError(
+                    MediaErrorCode.IMAGE_TOO_LARGE,
+                    f"{image.width} x {image.height} pixels: under "
+                    f"{settings.MEDIA_MAX_PIXELS // 1_000_000} megapixels, please.",
+                    field="image",
+                )
+            image.load()
+    except Image.DecompressionBombError:  # past twice Pillow's own bound
+        raise MediaError(
+            MediaErrorCode.IMAGE_TOO_LARGE,
+            f"Under {settings.MEDIA_MAX_PIXELS // 1_000_000} megapixels, please.",
+            field="image",
+        ) from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise MediaError(
+            MediaErrorCode.NOT_AN_IMAGE,
+            "This file is not an image (or it is damaged).",
+            field="image",
+        ) from None
+    return ImageOps.exif_transpose(image), kind
+
+
+def _encoded(image: Image.Image, kind: str) -> bytes:
+    """Encode without metadata: no EXIF, XMP or ICC comments are carried over."""
+    pillow_format, options = _SAVE[kind]
+    if kind == "jpeg" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    out = io.BytesIO()
+    image.save(out, pillow_format, **options)
+    return out.getvalue()
+
+
+def _widths(original_width: int) -> list[int]:
+    """The configured widths up to the original's (never upscaled), at least one."""
+    widths = [w for w in settings.MEDIA_RENDITION_WIDTHS if w <= original_width]
+    return widths or [original_width]
+
+
+def _resized(image: Image.Image, width: int) -> Image.Image:
+    if image.width == width:
+        return image
+    height = max(1, round(image.height * width / image.width))
+    return image.resize((width, height), Image.Resampling.LANCZOS)
+
+
+def _store(name: str, body: bytes) -> str:
+    """Save under `name` (content-addressed: an existing file is the same bytes)."""
+    if default_storage.exists(name):
+        return name
+    saved: str = default_storage.save(name, ContentFile(body))
+    return saved
