@@ -75,7 +75,7 @@ def test_an_upload_is_stored_under_its_content_hash_and_renditions_are_queued():
 def test_exif_is_stripped_from_what_is_stored():
     stored = _upload(_jpeg_with_gps())
 
-    with default_storage.open(stored.original.name, "rb") as handle:
+    with default_storage.open(str(stored.original.name), "rb") as handle:
         kept = Image.open(handle)
         assert dict(kept.getexif()) == {}
 
