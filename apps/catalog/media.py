@@ -62,8 +62,43 @@ class Upload:
     colour: str = ""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredImage:
+    """An original as stored: its storage name, content hash and size."""
+
+    name: str
+    content_hash: str
+    width: int
+    height: int
+
+
+def image_store(data: bytes) -> StoredImage:
+    """Check an image, strip its metadata and store it under its content hash.
+
+    Raises:
+        MediaError: FILE_TOO_LARGE, NOT_AN_IMAGE, UNSUPPORTED_TYPE,
+            IMAGE_TOO_LARGE.
+    """
+    if len(data) > settings.MEDIA_UPLOAD_MAX_BYTES:
+        raise MediaError(
+            MediaErrorCode.FILE_TOO_LARGE,
+            f"At most {settings.MEDIA_UPLOAD_MAX_BYTES // (1024 * 1024)} MB.",
+            field="image",
+        )
+    image, kind = _decoded(data)
+    body = _encoded(image, kind)
+    digest = hashlib.sha256(body).hexdigest()
+    name = _store(f"products/{digest}/original.{kind}", body)
+    return StoredImage(
+        name=name, content_hash=digest, width=image.width, height=image.height
+    )
+
+
 def media_upload(upload: Upload) -> ProductMedia:
     """Check, strip and store an image, then have its renditions made.
+
+    The file is stored before the row: a failed row leaves an unreferenced
+    file (content-addressed, so a retry reuses it), never a row without one.
 
     Raises:
         MediaError: PRODUCT_NOT_FOUND, FILE_TOO_LARGE, NOT_AN_IMAGE,
@@ -71,9 +106,7 @@ def media_upload(upload: Upload) -> ProductMedia:
             INVALID_COLOUR.
     """
     _text_check(upload)
-    image, kind = _decoded(upload.data)
-    body = _encoded(image, kind)
-    digest = hashlib.sha256(body).hexdigest()
+    stored = image_store(upload.data)
     with transaction.atomic():
         product = (
             Product.objects.select_for_update().filter(pk=upload.product_id).first()
@@ -85,7 +118,6 @@ def media_upload(upload: Upload) -> ProductMedia:
                 field="product_id",
             )
         _count_check(product, upload.colour.strip())
-        name = _store(f"products/{digest}/original.{kind}", body)
         last = ProductMedia.objects.filter(product=product).aggregate(
             n=Max("sort_order")
         )
@@ -94,10 +126,10 @@ def media_upload(upload: Upload) -> ProductMedia:
             colour=upload.colour.strip(),
             alt=upload.alt.strip(),
             sort_order=(last["n"] + 1) if last["n"] is not None else 0,
-            original=name,
-            content_hash=digest,
-            width=image.width,
-            height=image.height,
+            original=stored.name,
+            content_hash=stored.content_hash,
+            width=stored.width,
+            height=stored.height,
         )
         renditions_enqueue(media.pk)
     return media
@@ -141,22 +173,43 @@ def renditions_make(*, media_id: int) -> int:
     media = ProductMedia.objects.filter(pk=media_id).first()
     if media is None:
         return 0  # deleted meanwhile: nothing to do
-    with default_storage.open(_name(media.original), "rb") as stream:
-        source = Image.open(stream)
-        source.load()
-    made = 0
-    renditions: dict[str, dict[str, str]] = {fmt.value: {} for fmt in ImageFormat}
-    for width in _widths(media.width):
-        resized = _resized(source, width)
-        for fmt in ImageFormat:
-            name = f"products/{media.content_hash}/{width}.{fmt.value}"
-            if not default_storage.exists(name):
-                _store(name, _encoded(resized, fmt.value))
-                made += 1
-            renditions[fmt.value][str(width)] = name
+    stored = StoredImage(
+        name=_name(media.original),
+        content_hash=media.content_hash,
+        width=media.width,
+        height=media.height,
+    )
+    renditions, made = renditions_store(stored)
     # One statement: a concurrent reorder or alt edit is not overwritten.
     ProductMedia.objects.filter(pk=media.pk).update(renditions=renditions)
     return made
+
+
+def renditions_store(stored: StoredImage) -> tuple[dict[str, dict[str, str]], int]:
+    """Store every rendition of an original (skipping stored ones).
+
+    Returns the renditions by format and width, and how many were new.
+    """
+    renditions: dict[str, dict[str, str]] = {
+        fmt.value: {
+            str(width): f"products/{stored.content_hash}/{width}.{fmt.value}"
+            for width in _widths(stored.width)
+        }
+        for fmt in ImageFormat
+    }
+    missing = [
+        (fmt, int(width), name)
+        for fmt in ImageFormat
+        for width, name in renditions[fmt.value].items()
+        if not default_storage.exists(name)
+    ]
+    if missing:  # else nothing to decode: every size is stored already
+        with default_storage.open(stored.name, "rb") as stream:
+            source = Image.open(stream)
+            source.load()
+        for fmt, width, name in missing:
+            _store(name, _encoded(_resized(source, width), fmt.value))
+    return renditions, len(missing)
 
 
 def media_url(
@@ -191,12 +244,6 @@ def _text_check(upload: Upload) -> None:
             MediaErrorCode.INVALID_COLOUR,
             "At most 32 characters, no NUL.",
             field="colour",
-        )
-    if len(upload.data) > settings.MEDIA_UPLOAD_MAX_BYTES:
-        raise MediaError(
-            MediaErrorCode.FILE_TOO_LARGE,
-            f"At most {settings.MEDIA_UPLOAD_MAX_BYTES // (1024 * 1024)} MB.",
-            field="image",
         )
 
 

@@ -1,6 +1,7 @@
 """Test settings: base plus what only tests need."""
 
 import os
+import tempfile
 
 from config.env import BASE_DIR
 from config.settings.base import *  # noqa: F403
@@ -28,3 +29,6 @@ GRAPHQL_RESPONSE_CACHE = False
 # Every GraphQL request a test makes also checks its compiled plans against
 # graphql-core (schema/core/plans.py); tests/conftest.py fails on a difference.
 GRAPHQL_PLAN_VERIFY = True
+
+# Uploaded and seeded images go to a directory of this run, never the checkout's.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="fashionistar-test-media-")

@@ -12,6 +12,7 @@ from apps.catalog import models
 from apps.core import cache_tags
 from apps.demo.catalog import demo_catalog_seed
 from apps.demo.history import demo_orders_seed
+from apps.demo.media import demo_media_seed
 from apps.demo.pricing import demo_pricing_seed
 from apps.reports.rollups import rollups_rebuild
 
@@ -78,6 +79,7 @@ class Command(BaseCommand):
                 products=products, seed=seed, progress=bar.update
             )
         shipping_and_tax = demo_pricing_seed()
+        images = demo_media_seed()
         elapsed = time.perf_counter() - started
         # Bulk inserts send no signals: stale every cached catalog read at once.
         cache_tags.bump(cache_tags.CATALOG, cache_tags.CATEGORIES)
@@ -89,6 +91,7 @@ class Command(BaseCommand):
                 f"{result.products_existing} already present, "
                 f"{result.categories_created} categories created, "
                 f"{shipping_and_tax} shipping and tax rows added, "
+                f"{images} product images drawn, "
                 f"in {elapsed:.1f}s."
             )
         )
