@@ -31,4 +31,7 @@ GRAPHQL_RESPONSE_CACHE = False
 GRAPHQL_PLAN_VERIFY = True
 
 # Uploaded and seeded images go to a directory of this run, never the checkout's.
-MEDIA_ROOT = tempfile.mkdtemp(prefix="fashionistar-test-media-")
+# A server a test starts is given the test's directory through MEDIA_ROOT.
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or tempfile.mkdtemp(
+    prefix="fashionistar-test-media-"
+)
