@@ -11,8 +11,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from apps.catalog import models, selectors
-from apps.catalog.errors import CatalogFilterError
+from apps.catalog import media, models, selectors
+from apps.catalog.errors import CatalogFilterError, MediaError
 
 # "Low stock" in the admin: a customer can still buy, but only this many.
 LOW_STOCK_MAX = 5
@@ -216,6 +216,56 @@ class VariantInline(admin.TabularInline[models.ProductVariant, models.Product]):
         return "-" if stock is None else stock.available
 
 
+class MediaInlineForm(forms.ModelForm[models.ProductMedia]):
+    """Upload through the same checks as the staff mutation (apps.catalog.media)."""
+
+    image = forms.FileField(
+        required=False,
+        help_text="JPEG, PNG or WebP; EXIF is removed. Sizes are made in the background.",
+    )
+
+    class Meta:
+        model = models.ProductMedia
+        fields = ("image", "alt", "colour", "sort_order")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        upload = cleaned.get("image")
+        if upload is None:
+            if self.instance.pk is None and self.has_changed():
+                self.add_error("image", "Choose an image to upload.")
+            return cleaned
+        try:
+            stored = media.image_store(upload.read())
+        except MediaError as error:
+            self.add_error("image", error.message)
+            return cleaned
+        self.instance.original = stored.name
+        self.instance.content_hash = stored.content_hash
+        self.instance.width, self.instance.height = stored.width, stored.height
+        self.instance.renditions = {}
+        return cleaned
+
+
+class MediaInline(admin.TabularInline[models.ProductMedia, models.Product]):
+    model = models.ProductMedia
+    form = MediaInlineForm
+    extra = 0
+    fields = ("preview", "image", "alt", "colour", "sort_order")
+    readonly_fields = ("preview",)
+    ordering = ("sort_order", "id")
+
+    @admin.display(description="Image")
+    def preview(self, obj: models.ProductMedia) -> str:
+        if not obj.pk:
+            return "-"
+        return format_html(
+            '<img src="{}" alt="{}" width="80">',
+            media.media_url(obj, width=160),
+            obj.alt,
+        )
+
+
 @admin.register(models.Product)
 class ProductAdmin(admin.ModelAdmin[models.Product]):
     list_display = (
@@ -233,8 +283,19 @@ class ProductAdmin(admin.ModelAdmin[models.Product]):
     prepopulated_fields = {"slug": ("name",)}  # noqa: RUF012
     autocomplete_fields = ("category",)
     readonly_fields = ("created_at", "updated_at")
-    inlines = (VariantInline,)
+    inlines = (VariantInline, MediaInline)
     list_per_page = 50
+
+    def save_formset(
+        self, request: HttpRequest, form: Any, formset: Any, change: bool
+    ) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is models.ProductMedia:
+            for image in formset.new_objects + [
+                obj for obj, _ in formset.changed_objects
+            ]:
+                if not image.renditions:  # a new upload: make its sizes
+                    media.renditions_enqueue(image.pk)
 
     @admin.display(description="Category", ordering="category__name")
     def category_path(self, obj: models.Product) -> str:

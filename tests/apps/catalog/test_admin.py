@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from PIL import Image
 
 from apps.accounts.models import User
 from apps.catalog import models
@@ -59,6 +62,11 @@ def variant_form_data(
         "variants-INITIAL_FORMS": sum(1 for row in variants if row.get("id")),
         "variants-MIN_NUM_FORMS": 0,
         "variants-MAX_NUM_FORMS": 1000,
+        # The images inline, left empty.
+        "media-TOTAL_FORMS": 0,
+        "media-INITIAL_FORMS": 0,
+        "media-MIN_NUM_FORMS": 0,
+        "media-MAX_NUM_FORMS": 1000,
         "_save": "Save",
     }
     for n, row in enumerate(variants):
@@ -282,3 +290,80 @@ def test_stock_admin_edit_changes_on_hand_only(staff_client):
     assert response.status_code == 302
     stock = models.Stock.objects.get(variant=variant)
     assert (stock.quantity_on_hand, stock.quantity_reserved) == (30, 2)
+
+
+def _product_form(staff_client: Client, product: models.Product) -> dict[str, Any]:
+    """The product change form's current values, with empty inline formsets."""
+    url = reverse("admin:catalog_product_change", args=[product.pk])
+    page = staff_client.get(url)
+    form = page.context["adminform"].form
+    data: dict[str, Any] = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name in form.fields
+    }
+    for formset in page.context["inline_admin_formsets"]:
+        prefix = formset.formset.prefix
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    return data
+
+
+def _png_upload(name: str, width: int = 400) -> Any:
+    out = io.BytesIO()
+    Image.new("RGB", (width, width), (9, 99, 199)).save(out, "PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+def test_staff_upload_a_product_image_in_the_admin(staff_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    product = ProductFactory.create()
+    data = _product_form(staff_client, product)
+    data.update(
+        {
+            "media-TOTAL_FORMS": "1",
+            "media-0-image": _png_upload("front.png"),
+            "media-0-alt": "Front view",
+            "media-0-colour": "Navy",
+            "media-0-sort_order": "0",
+        }
+    )
+
+    response = staff_client.post(
+        reverse("admin:catalog_product_change", args=[product.pk]), data
+    )
+
+    assert response.status_code == 302
+    image = models.ProductMedia.objects.get(product=product)
+    assert (image.alt, image.colour, image.width) == ("Front view", "Navy", 400)
+
+
+def test_a_text_file_uploaded_in_the_admin_is_refused_with_a_message(
+    staff_client, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    product = ProductFactory.create()
+    data = _product_form(staff_client, product)
+    data.update(
+        {
+            "media-TOTAL_FORMS": "1",
+            "media-0-image": SimpleUploadedFile("photo.jpg", b"just text" * 20),
+            "media-0-alt": "",
+            "media-0-colour": "",
+            "media-0-sort_order": "0",
+        }
+    )
+
+    response = staff_client.post(
+        reverse("admin:catalog_product_change", args=[product.pk]), data
+    )
+
+    assert response.status_code == 200
+    assert "not an image" in response.content.decode()
+    assert not models.ProductMedia.objects.exists()
