@@ -20,6 +20,7 @@ from schema.accounts.mutations import AccountMutation
 from schema.accounts.queries import AccountQuery
 from schema.accounts.self_service import AccountSelfServiceMutation
 from schema.catalog import documents
+from schema.catalog.media_mutations import ProductMediaMutation
 from schema.catalog.queries import CatalogQuery
 from schema.checkout.mutations import CheckoutMutation
 from schema.checkout.queries import CheckoutQuery
@@ -74,6 +75,7 @@ class Mutation(
     PaymentMutation,
     ReportMutation,
     VoucherMutation,
+    ProductMediaMutation,
 ):
     pass
 

@@ -33,6 +33,7 @@ from django.views.decorators.csrf import csrf_exempt
 from graphql import GraphQLError
 from strawberry.django.views import AsyncGraphQLView
 from strawberry.exceptions import MissingQueryError
+from strawberry.file_uploads.utils import replace_placeholders_with_files
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http import process_result as format_result
 from strawberry.http.base import BaseRequestProtocol
@@ -69,6 +70,7 @@ from schema.http.negotiation import (
     JSON,
     accepts_html,
     check_content_type,
+    is_multipart,
     negotiate,
 )
 from schema.http.refusals import RequestRefused, bad_request
@@ -112,6 +114,7 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
             schema=schema,
             graphql_ide="graphiql" if settings.GRAPHQL_IDE else None,
             allow_queries_via_get=True,
+            # Parsed by `_multipart` below, for staff uploads (docs/media.md).
             multipart_uploads_enabled=False,
             **kwargs,
         )
@@ -162,7 +165,7 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
             )
         self.media_type = media_type
         if request.method == "POST":
-            check_content_type(request)
+            check_content_type(request, multipart=is_multipart(request))
             await check_csrf(request)
         return await self.run(request)
 
@@ -204,6 +207,8 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
         data: object
         if request.method == "GET":
             data = self._query_params(request.query_params)
+        elif is_multipart(request):
+            data = await self._multipart(request)
         else:
             data = self.decode_json(await request.get_body())
         parsed = request_data(data)
@@ -232,6 +237,31 @@ class GraphQLView(AsyncGraphQLView[Context, None]):
         text = await persisted_queries.alookup(sha256)
         if text is not None:
             self.admission = trusted_documents.Admission(query=text, trusted=False)
+
+    async def _multipart(self, request: AsyncHTTPRequestAdapter) -> object:
+        """The GraphQL multipart request spec: `operations`, `map`, then the files.
+
+        `operations` is checked like a JSON body; each file replaces the
+        variable `map` names (strawberry's helper).
+        """
+        try:
+            form = await request.get_form_data()
+        except ValueError:
+            raise bad_request("The multipart body could not be read.") from None
+        operations = form.form.get("operations")
+        files_map = form.form.get("map")
+        if not isinstance(operations, str) or not isinstance(files_map, str):
+            raise bad_request("A multipart request needs `operations` and `map`.")
+        data = self.decode_json(operations)
+        paths = decode_json_text(files_map, pointer="/map")
+        if not isinstance(data, dict) or not isinstance(paths, dict):
+            raise bad_request("`operations` and `map` must be JSON objects.")
+        try:
+            return replace_placeholders_with_files(data, paths, form.files)
+        except (KeyError, IndexError, TypeError, ValueError):
+            raise bad_request(
+                "`map` names a file or a variable path that is not there."
+            ) from None
 
     def _query_params(self, params: Mapping[str, Any]) -> dict[str, object]:
         data: dict[str, object] = {}

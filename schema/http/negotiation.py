@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.http.request import MediaType
 
@@ -74,8 +76,20 @@ def _specificity(media_range: MediaType) -> int:
     return 1 if media_range.sub_type == "*" else 2
 
 
-def check_content_type(request: HttpRequest) -> None:
-    """Accept only JSON in UTF-8 (spec "POST"); anything else is 415."""
+MULTIPART = "multipart/form-data"
+
+
+def is_multipart(request: Any) -> bool:
+    """Whether a POST follows the GraphQL multipart request spec (file uploads)."""
+    # Django's request gives the bare type; strawberry's adapter the whole header.
+    media_type = str(request.content_type or "").split(";", 1)[0].strip().lower()
+    return bool(request.method == "POST" and media_type == MULTIPART)
+
+
+def check_content_type(request: HttpRequest, *, multipart: bool = False) -> None:
+    """Accept JSON in UTF-8 (spec "POST"), and multipart uploads; else 415."""
+    if multipart:
+        return
     charset = (request.content_params or {}).get("charset", "utf-8")
     if request.content_type != JSON or charset.lower() not in UTF8:
         supplied = request.headers.get("Content-Type") or "none"

@@ -293,12 +293,12 @@ def test_other_methods_get_405_allowing_get_and_post(gql_client, method):
     [
         pytest.param("text/plain", id="text_case"),
         pytest.param("application/x-www-form-urlencoded", id="form_case"),
-        pytest.param("multipart/form-data; boundary=x", id="multipart_case"),
         pytest.param("application/graphql", id="legacy_graphql_case"),
         pytest.param(f"{JSON}; charset=latin-1", id="other_charset_case"),
         pytest.param("", id="no_content_type_case"),
     ],
 )
+# multipart/form-data is the upload spec's (tests/schema/test_product_media_upload.py).
 def test_unsupported_content_type_gets_415(gql_client, media_type):
     response = post(gql_client, '{"query": "{ __typename }"}', content_type=media_type)
 

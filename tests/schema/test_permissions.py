@@ -70,6 +70,7 @@ POLICY = {
     "Mutation.accountAddressDelete": SIGNED_IN,
     "Mutation.accountSetDefaultShippingAddress": SIGNED_IN,
     "Mutation.voucherCreate": STAFF,
+    "Mutation.productMediaCreate": STAFF,
     "Mutation.checkoutCreate": PUBLIC,
     "Mutation.checkoutLinesAdd": PUBLIC,
     "Mutation.checkoutLinesUpdate": PUBLIC,
@@ -88,6 +89,7 @@ _SAMPLES = {
     "Float": "1.5",
     "Boolean": "true",
     "Decimal": '"1.00"',
+    "Upload": '"x"',
     "Date": '"2026-05-01"',
     "DateTime": '"2026-05-01T00:00:00+00:00"',
 }

@@ -44,6 +44,7 @@ COUNTED_FIELDS = {
     "AccountAddressPayload.errors",
     "AccountAddressBookPayload.errors",
     "VoucherCreatePayload.errors",
+    "ProductMediaCreatePayload.errors",
     # tests/schema/test_product_media.py::
     # test_a_page_of_products_with_media_costs_the_same_queries_at_any_size
     "Product.media",

@@ -41,6 +41,8 @@ MINIMAL_SCALARS = {
     "Decimal": "1.00",
     "Date": "2026-01-01",
     "DateTime": "2026-01-01T00:00:00+00:00",
+    # A file's place in a multipart request; as JSON, any value passes coercion.
+    "Upload": "x",
 }
 TEXT_SCALARS = {"String", "ID"}
 
