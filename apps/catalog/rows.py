@@ -70,9 +70,10 @@ class FacetValue:
 class CategoryFacet:
     category_id: int
     name: str
-    label: str  # with its ancestors: "Women / Dresses"
+    label: str  # with its ancestors, for display (selectors.PATH_SEPARATOR)
     parent_id: int | None
     count: int
+    path: tuple[str, ...] = ()  # ("Women", "Dresses")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

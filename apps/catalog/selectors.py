@@ -79,6 +79,10 @@ def _category_row(values: dict[str, Any]) -> CategoryRow:
     return CategoryRow(**{name: values[name] for name in CATEGORY_COLUMNS})
 
 
+# Between a category path's names, as storefronts show breadcrumbs.
+PATH_SEPARATOR = " \u203a "  # a single right-pointing angle quote
+
+
 class CategoryTree:
     """The whole category tree, read in one small query.
 
@@ -116,9 +120,13 @@ class CategoryTree:
             current = self.parents.get(current)
         return path[::-1]
 
+    def path(self, category_id: int) -> tuple[str, ...]:
+        """Return the names from the top down: ("Women", "Shoes", "Sneakers")."""
+        return tuple(self.names[pk] for pk in self.ancestry(category_id))
+
     def label(self, category_id: int) -> str:
-        """Return the names from the top down: `Women / Dresses`."""
-        return " / ".join(self.names[pk] for pk in self.ancestry(category_id))
+        """Return the path for display, names joined by PATH_SEPARATOR."""
+        return PATH_SEPARATOR.join(self.path(category_id))
 
 
 def category_descendant_ids(
@@ -416,6 +424,7 @@ def _category_facets(tree: CategoryTree, direct: dict[int, int]) -> list[Categor
             category_id=pk,
             name=tree.names[pk],
             label=tree.label(pk),
+            path=tree.path(pk),
             parent_id=tree.parents[pk],
             count=count,
         )

@@ -35,8 +35,11 @@ class CategoryFacetCount:
     label: str = strawberry.field(
         description=(
             "The name after its ancestors' names, from the top of the tree: "
-            "`Women / Dresses`; unique in practice, for display."
+            "`Women \u203a Shoes \u203a Sneakers`; unique in practice, for display."
         )
+    )
+    path: list[str] = strawberry.field(
+        description="The same names as a list, top first: a breadcrumb."
     )
     count: int = strawberry.field(
         description=(
@@ -90,7 +93,7 @@ class ProductFacets:
     categories: list[CategoryFacetCount] = strawberry.field(
         description=(
             "Categories of matches, each with its ancestors: a product in "
-            "Women / Dresses counts for both."
+            "Women \u203a Dresses counts for both."
         )
     )
     price: PriceRange = strawberry.field(

@@ -397,7 +397,7 @@ def test_category_facets_count_subtrees_and_are_told_apart_by_their_parents(
         {
             "id": gid("Category", women_dresses.pk),
             "name": "Dresses",
-            "label": "Women / Dresses",
+            "label": "Women \u203a Dresses",
             "parentId": gid("Category", women.pk),
             "count": 2,
         },
@@ -411,7 +411,7 @@ def test_category_facets_count_subtrees_and_are_told_apart_by_their_parents(
         {
             "id": gid("Category", men_dresses.pk),
             "name": "Dresses",
-            "label": "Men / Dresses",
+            "label": "Men \u203a Dresses",
             "parentId": gid("Category", men.pk),
             "count": 1,
         },
@@ -535,3 +535,22 @@ def test_rejects_a_forged_cursor_whose_value_does_not_fit_the_sort(gql_client, s
     assert (
         body["errors"][0]["message"] == "The cursor does not belong to this ordering."
     )
+
+
+def test_a_category_facet_shows_its_path_from_the_top(gql_client):
+    women = CategoryFactory.create(name="Women")
+    shoes = CategoryFactory.create(name="Shoes", parent=women)
+    sneakers = CategoryFactory.create(name="Sneakers", parent=shoes)
+    ProductFactory.create(category=sneakers)
+
+    body = gql(
+        gql_client,
+        "{ products(first: 1) { facets { categories { name label path } } } }",
+    )
+
+    deepest = body["data"]["products"]["facets"]["categories"][-1]
+    assert deepest == {
+        "name": "Sneakers",
+        "label": "Women \u203a Shoes \u203a Sneakers",
+        "path": ["Women", "Shoes", "Sneakers"],
+    }
