@@ -97,8 +97,10 @@ def image_store(data: bytes) -> StoredImage:
 def media_upload(upload: Upload) -> ProductMedia:
     """Check, strip and store an image, then have its renditions made.
 
-    The file is stored before the row: a failed row leaves an unreferenced
-    file (content-addressed, so a retry reuses it), never a row without one.
+    The product is checked first; the file is stored before the row, so a
+    row never lacks its file, and a row that fails after (the product
+    deleted meanwhile, a cap reached) leaves an unreferenced file that a
+    retry reuses (names are content hashes).
 
     Raises:
         MediaError: PRODUCT_NOT_FOUND, FILE_TOO_LARGE, NOT_AN_IMAGE,
@@ -106,17 +108,15 @@ def media_upload(upload: Upload) -> ProductMedia:
             INVALID_COLOUR.
     """
     _text_check(upload)
+    if not Product.objects.filter(pk=upload.product_id).exists():
+        raise _product_missing()
     stored = image_store(upload.data)
     with transaction.atomic():
         product = (
             Product.objects.select_for_update().filter(pk=upload.product_id).first()
         )
-        if product is None:
-            raise MediaError(
-                MediaErrorCode.PRODUCT_NOT_FOUND,
-                "No product has this ID.",
-                field="product_id",
-            )
+        if product is None:  # deleted since the check above
+            raise _product_missing()
         _count_check(product, upload.colour.strip())
         last = ProductMedia.objects.filter(product=product).aggregate(
             n=Max("sort_order")
@@ -133,6 +133,12 @@ def media_upload(upload: Upload) -> ProductMedia:
         )
         renditions_enqueue(media.pk)
     return media
+
+
+def _product_missing() -> MediaError:
+    return MediaError(
+        MediaErrorCode.PRODUCT_NOT_FOUND, "No product has this ID.", field="product_id"
+    )
 
 
 def _count_check(product: Product, colour: str) -> None:

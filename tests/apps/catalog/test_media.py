@@ -197,3 +197,10 @@ def test_a_colour_holds_at_most_its_cap_of_images(settings):
         )
 
     assert (raised.value.code, raised.value.field) == ("TOO_MANY_IMAGES", "colour")
+
+
+def test_an_unknown_product_stores_no_file(media_root):
+    with pytest.raises(MediaError):
+        media.media_upload(media.Upload(product_id=999_999, data=_png()))
+
+    assert not list(media_root.rglob("*.png"))
