@@ -20,6 +20,7 @@ from schema.accounts.mutations import AccountMutation
 from schema.accounts.queries import AccountQuery
 from schema.accounts.self_service import AccountSelfServiceMutation
 from schema.catalog import documents
+from schema.catalog.collections import CollectionQuery
 from schema.catalog.media_mutations import ProductMediaMutation
 from schema.catalog.queries import CatalogQuery
 from schema.checkout.mutations import CheckoutMutation
@@ -55,6 +56,7 @@ from schema.reports.snapshots import ReportMutation, ReportSnapshotQuery
 class Query(
     NodeQuery,
     CatalogQuery,
+    CollectionQuery,
     AccountQuery,
     OrderQuery,
     CheckoutQuery,

@@ -391,3 +391,68 @@ class StockAdmin(admin.ModelAdmin[models.Stock]):
     )
     def available(self, obj: models.Stock) -> int:
         return obj.available
+
+
+class CollectionForm(forms.ModelForm[models.Collection]):
+    """A banner upload through the product images' checks; its sizes made at once."""
+
+    image = forms.FileField(
+        required=False, help_text="JPEG, PNG or WebP; replaces the current banner."
+    )
+
+    class Meta:
+        model = models.Collection
+        fields = (
+            "name",
+            "slug",
+            "description",
+            "sort_order",
+            "is_published",
+            "published_from",
+            "published_until",
+            "seo_title",
+            "seo_description",
+            "image",
+            "image_alt",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        upload = cleaned.get("image")
+        if upload is None:
+            return cleaned
+        try:
+            stored = media.image_store(upload.read())
+        except MediaError as error:
+            self.add_error("image", error.message)
+            return cleaned
+        # A banner is one image: its few sizes are made here, not queued.
+        self.instance.image_original = stored.name
+        self.instance.image_renditions = media.renditions_store(stored)[0]
+        return cleaned
+
+
+class CollectionProductInline(
+    admin.TabularInline[models.CollectionProduct, models.Collection]
+):
+    model = models.CollectionProduct
+    extra = 0
+    autocomplete_fields = ("product",)
+    fields = ("product", "sort_order")
+    ordering = ("sort_order", "id")
+
+
+@admin.register(models.Collection)
+class CollectionAdmin(admin.ModelAdmin[models.Collection]):
+    form = CollectionForm
+    list_display = (
+        "name",
+        "sort_order",
+        "is_published",
+        "published_from",
+        "published_until",
+    )
+    list_editable = ("sort_order", "is_published")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}  # noqa: RUF012
+    inlines = (CollectionProductInline,)

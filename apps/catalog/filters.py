@@ -42,6 +42,7 @@ class ProductFilter:
     """
 
     category_id: int | None = None
+    collection_id: int | None = None  # set by Collection.products, not by clients
     search: str | None = None
     price_min: Decimal | None = None
     price_max: Decimal | None = None

@@ -35,6 +35,10 @@ def _media_changed(sender: Any, instance: models.ProductMedia, **kwargs: Any) ->
     )
 
 
+def _collection_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    cache_tags.bump_on_commit(cache_tags.CATALOG)
+
+
 def _category_changed(sender: Any, instance: models.Category, **kwargs: Any) -> None:
     cache_tags.bump_on_commit(
         cache_tags.category(instance.pk), cache_tags.CATEGORIES, cache_tags.CATALOG
@@ -48,3 +52,5 @@ def connect() -> None:
         signal.connect(_variant_changed, sender=models.ProductVariant)
         signal.connect(_category_changed, sender=models.Category)
         signal.connect(_media_changed, sender=models.ProductMedia)
+        signal.connect(_collection_changed, sender=models.Collection)
+        signal.connect(_collection_changed, sender=models.CollectionProduct)

@@ -230,3 +230,69 @@ class ProductMedia(models.Model):
 
     def __str__(self) -> str:
         return self.alt or f"image {self.pk}"
+
+
+class Collection(models.Model):
+    """A curated set of products ("Summer sale", "New in"), shown in its own order.
+
+    Visible to shoppers while published and inside its window (either end may
+    be open). Its image is stored like a product image (apps.catalog.media).
+    """
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    sort_order = models.PositiveSmallIntegerField(
+        default=0, help_text="Collections are listed by this, then by name."
+    )
+    is_published = models.BooleanField(default=False)
+    published_from = models.DateTimeField(null=True, blank=True)
+    published_until = models.DateTimeField(null=True, blank=True)
+    seo_title = models.CharField(max_length=70, blank=True)
+    seo_description = models.CharField(max_length=160, blank=True)
+    image_original = models.CharField(max_length=200, blank=True, editable=False)
+    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    image_alt = models.CharField(max_length=250, blank=True)
+    products = models.ManyToManyField(
+        Product, through="CollectionProduct", related_name="collections", blank=True
+    )
+
+    class Meta:
+        ordering = ("sort_order", "name", "id")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(published_until__isnull=True)
+                | Q(published_from__isnull=True)
+                | Q(published_until__gt=models.F("published_from")),
+                name="catalog_collection_window_ordered",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["sort_order", "id"], name="catalog_collection_order")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CollectionProduct(models.Model):
+    """A product's place in a collection."""
+
+    collection = models.ForeignKey(
+        Collection, on_delete=models.CASCADE, related_name="entries"
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="collection_entries"
+    )
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("collection", "sort_order", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collection", "product"], name="catalog_collection_product"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} in {self.collection_id}"

@@ -104,3 +104,19 @@ class MediaRow:
     width: int
     height: int
     renditions: dict[str, dict[str, str]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CollectionRow:
+    """A collection as shoppers see it."""
+
+    id: int
+    name: str
+    slug: str
+    description: str
+    sort_order: int
+    seo_title: str
+    seo_description: str
+    image_original: str
+    image_renditions: dict[str, dict[str, str]]
+    image_alt: str

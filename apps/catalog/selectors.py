@@ -214,6 +214,14 @@ class ProductSearch:
         condition = Q(is_published=True)
         if category and filters.category_id is not None:
             condition &= Q(category_id__in=self._subtree())
+        if filters.collection_id is not None:
+            condition &= Q(
+                Exists(
+                    models.CollectionProduct.objects.filter(
+                        collection_id=filters.collection_id, product_id=OuterRef("pk")
+                    )
+                )
+            )
         if filters.search and filters.search.strip():
             text = filters.search.strip()
             condition &= (
@@ -515,6 +523,32 @@ def products_by_category_ids(
     return found
 
 
+def products_by_collection_ids(
+    ids: list[int], *, filters: ProductFilter, sort: ProductSort, window: Window
+) -> dict[int, Page[ProductRow]]:
+    """Return the same page of each collection's matching published products.
+
+    One query for every collection: the join through the collection's
+    entries gives each (product, collection) pair a row, and ROW_NUMBER()
+    partitioned by collection pages them all (a product may be in several).
+
+    Raises:
+        DomainError: INVALID_CURSOR for a cursor of another ordering.
+    """
+    cache_tags.record(cache_tags.CATALOG)
+    rows = (
+        ProductSearch(filters)
+        .queryset()
+        .filter(collection_entries__collection_id__in=ids)
+        .values(*PRODUCT_COLUMNS)
+        .annotate(_collection=F("collection_entries__collection_id"))
+    )
+    pages = keyset_pages_by_parent(
+        rows, "_collection", list(dict.fromkeys(ids)), ORDERINGS[sort], window
+    )
+    return {pk: _product_page(page) for pk, page in pages.items()}
+
+
 def categories_by_ids(ids: list[int]) -> dict[int, CategoryRow]:
     """Return categories by id; unknown ids are absent."""
     cache_tags.record(*map(cache_tags.category, ids))
@@ -697,5 +731,6 @@ acategory_count = sync_to_async(category_count)
 achildren_by_parent_ids = sync_to_async(children_by_parent_ids)
 avariants_by_product_ids = sync_to_async(variants_by_product_ids)
 avariants_by_ids = sync_to_async(variants_by_ids)
+aproducts_by_collection_ids = sync_to_async(products_by_collection_ids)
 amedia_by_product_ids = sync_to_async(media_by_product_ids)
 astock_by_variant_ids = sync_to_async(stock_by_variant_ids)

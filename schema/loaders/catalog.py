@@ -6,7 +6,7 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from apps.catalog import json_documents, selectors, stock
-from apps.catalog.filters import ProductSort
+from apps.catalog.filters import ProductFilter, ProductSort
 from apps.catalog.rows import CategoryRow, MediaRow, ProductRow, StockRow, VariantRow
 from apps.core.pagination import Page, Window
 from schema.loaders.base import Loader
@@ -51,6 +51,29 @@ class ProductsByCategoryIdLoader(
             )
             for category_id, page in found.items():
                 pages[(category_id, sort, window)] = page
+        return [pages[key] for key in keys]
+
+
+class ProductsByCollectionIdLoader(
+    Loader[tuple[int, ProductFilter, ProductSort, Window], Page[ProductRow]]
+):
+    """Keys carry the filter and page; one query per distinct (filter, sort, window)."""
+
+    async def batch_load_fn(
+        self, keys: Sequence[tuple[int, ProductFilter, ProductSort, Window]]
+    ) -> list[Page[ProductRow]]:
+        groups: dict[tuple[ProductFilter, ProductSort, Window], list[int]] = {}
+        for collection_id, filters, sort, window in keys:
+            groups.setdefault((filters, sort, window), []).append(collection_id)
+        pages: dict[
+            tuple[int, ProductFilter, ProductSort, Window], Page[ProductRow]
+        ] = {}
+        for (filters, sort, window), ids in groups.items():
+            found = await selectors.aproducts_by_collection_ids(
+                ids, filters=filters, sort=sort, window=window
+            )
+            for collection_id in ids:
+                pages[(collection_id, filters, sort, window)] = found[collection_id]
         return [pages[key] for key in keys]
 
 

@@ -28,6 +28,10 @@ class Loaders:
         return catalog.ProductsByCategoryIdLoader()
 
     @cached_property
+    def products_by_collection_id(self) -> catalog.ProductsByCollectionIdLoader:
+        return catalog.ProductsByCollectionIdLoader()
+
+    @cached_property
     def media_by_product_id(self) -> catalog.MediaByProductIdLoader:
         return catalog.MediaByProductIdLoader()
 

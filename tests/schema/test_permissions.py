@@ -40,6 +40,8 @@ POLICY = {
     "Query.product": PUBLIC,
     "Query.products": PUBLIC,
     "Query.category": PUBLIC,
+    "Query.collections": PUBLIC,
+    "Query.collection": PUBLIC,
     "Query.categories": PUBLIC,
     "Query.me": PUBLIC,
     "Query.order": SIGNED_IN,

@@ -49,6 +49,10 @@ COUNTED_FIELDS = {
     # tests/schema/test_product_media.py::
     # test_a_page_of_products_with_media_costs_the_same_queries_at_any_size
     "Product.media",
+    # tests/schema/test_collections.py::
+    # test_a_page_of_collections_with_their_products_costs_the_same_at_any_size
+    "Query.collections",
+    "Collection.products",
     "ProductVariant.media",  # one loader with Product.media, keyed by product
     # tests/schema/test_checkout.py::test_a_checkout_read_costs_the_same_queries_at_any_size
     "Checkout.lines",

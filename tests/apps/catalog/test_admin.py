@@ -17,7 +17,7 @@ from tests.factories.catalog import CategoryFactory, ProductFactory, stocked_var
 
 pytestmark = pytest.mark.django_db
 
-MODEL_NAMES = ("category", "product", "productvariant", "stock")
+MODEL_NAMES = ("category", "product", "productvariant", "stock", "collection")
 
 
 @pytest.fixture
@@ -41,6 +41,11 @@ def products_with_stock(count: int) -> list[models.Product]:
     for _ in range(count):
         product = ProductFactory.create(category=nested_category())
         stocked_variant(product=product, on_hand=10, reserved=2)
+        # One collection per product, so the collections' list grows too.
+        collection = models.Collection.objects.create(
+            name=f"Edit {product.pk}", slug=f"edit-{product.pk}"
+        )
+        models.CollectionProduct.objects.create(collection=collection, product=product)
         products.append(product)
     return products
 
@@ -108,11 +113,13 @@ def test_staff_can_open_each_changelist(staff_client, model_name):
 def test_staff_can_open_each_change_page(staff_client, model_name):
     (product,) = products_with_stock(1)
     variant = product.variants.get()
+    collection = models.Collection.objects.get(products=product)
     pks = {
         "category": product.category_id,
         "product": product.pk,
         "productvariant": variant.pk,
         "stock": variant.pk,
+        "collection": collection.pk,
     }
 
     response = staff_client.get(

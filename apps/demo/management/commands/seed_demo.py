@@ -11,6 +11,7 @@ from tqdm import tqdm
 from apps.catalog import models
 from apps.core import cache_tags
 from apps.demo.catalog import demo_catalog_seed
+from apps.demo.collections import demo_collections_seed
 from apps.demo.history import demo_orders_seed
 from apps.demo.media import demo_media_seed
 from apps.demo.pricing import demo_pricing_seed
@@ -80,6 +81,7 @@ class Command(BaseCommand):
             )
         shipping_and_tax = demo_pricing_seed()
         images = demo_media_seed()
+        collections = demo_collections_seed()
         elapsed = time.perf_counter() - started
         # Bulk inserts send no signals: stale every cached catalog read at once.
         cache_tags.bump(cache_tags.CATALOG, cache_tags.CATEGORIES)
@@ -92,6 +94,7 @@ class Command(BaseCommand):
                 f"{result.categories_created} categories created, "
                 f"{shipping_and_tax} shipping and tax rows added, "
                 f"{images} product images drawn, "
+                f"{collections} collections added, "
                 f"in {elapsed:.1f}s."
             )
         )
