@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from graphql import get_named_type
 
+from apps.catalog.models import Collection
 from tests.factories.accounts import UserFactory
 from tests.factories.catalog import CategoryFactory
 from tests.support.graphql import error_codes, post, token
@@ -21,6 +22,11 @@ CONNECTIONS = {
     "Query.categories": ("{ categories(%s) { edges { cursor } } }", None),
     "Category.products": (
         "{ categories(first: 1) { edges { node { products(%s) { edges { cursor } } } } } }",
+        None,
+    ),
+    "Query.collections": ("{ collections(%s) { edges { cursor } } }", None),
+    "Collection.products": (
+        "{ collections(first: 1) { edges { node { products(%s) { edges { cursor } } } } } }",
         None,
     ),
     "Query.myOrders": ("{ myOrders(%s) { edges { cursor } } }", "customer"),
@@ -39,6 +45,9 @@ def _connection_fields() -> set[str]:
 def _ask(client, path: str, arguments: str) -> dict[str, Any]:
     document, who = CONNECTIONS[path]
     CategoryFactory.create()
+    Collection.objects.get_or_create(
+        slug="new-in", defaults={"name": "New in", "is_published": True}
+    )
     bearer = None
     if who is not None:
         bearer = token(UserFactory.create(is_staff=who == "staff"))
