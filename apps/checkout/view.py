@@ -8,7 +8,7 @@ buyer presses the button. A constant number of queries at any size.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -89,13 +89,7 @@ def checkout_view(checkout: Checkout, *, now: datetime | None = None) -> Checkou
     view = CheckoutView(
         checkout=checkout, currency=currency, lines=lines, price=price, problems=()
     )
-    return CheckoutView(
-        checkout=checkout,
-        currency=currency,
-        lines=lines,
-        price=price,
-        problems=tuple(_problems(view)),
-    )
+    return replace(view, problems=tuple(_problems(view)))
 
 
 def _problems(view: CheckoutView) -> list[ErrorDetail]:

@@ -8,16 +8,16 @@ from typing import Annotated, Any
 import strawberry
 from strawberry import relay
 
-from apps.catalog import collections, media, selectors
+from apps.catalog import collections, selectors
 from apps.catalog.filters import ProductFilter
 from apps.catalog.rows import CollectionRow
 from apps.core.errors import DomainError
 from schema.catalog.inputs import ProductFilterInput
-from schema.catalog.media import WIDTH_MAX, ImageFormatEnum
+from schema.catalog.media import WIDTH_MAX, ImageFormatEnum, image_url
 from schema.catalog.prefetch import prefetch_product_relations
 from schema.catalog.types import ProductConnection, ProductSortEnum, connection_of
 from schema.context import Info
-from schema.core.errors import InputErrorCode, from_domain, input_error
+from schema.core.errors import from_domain
 from schema.core.ids import parse_pk
 from schema.core.pagination import ConnectionArguments, PageArguments
 
@@ -51,15 +51,7 @@ class Image:
             ImageFormatEnum, strawberry.argument(description="WEBP or JPEG.")
         ] = ImageFormatEnum.WEBP,
     ) -> str:
-        if width is not None and not 1 <= width <= WIDTH_MAX:
-            raise input_error(
-                InputErrorCode.BAD_USER_INPUT,
-                f"width: 1 to {WIDTH_MAX} pixels.",
-                field="width",
-            )
-        return media.media_url(
-            self.stored, width=width, fmt=media.ImageFormat(str(format.value))
-        )
+        return image_url(self.stored, width, format)
 
 
 @strawberry.type(

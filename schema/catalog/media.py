@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -68,15 +68,20 @@ class ProductMedia:
             strawberry.argument(description="WEBP (default) or JPEG."),
         ] = ImageFormatEnum.WEBP,
     ) -> str:
-        if width is not None and not 1 <= width <= WIDTH_MAX:
-            raise input_error(
-                InputErrorCode.BAD_USER_INPUT,
-                f"width: 1 to {WIDTH_MAX} pixels.",
-                field="width",
-            )
-        return media.media_url(
-            self.row, width=width, fmt=media.ImageFormat(str(format.value))
+        return image_url(self.row, width, format)
+
+
+def image_url(stored: Any, width: int | None, format: ImageFormatEnum) -> str:
+    """The `url` field of every image type: width checked here, once."""
+    if width is not None and not 1 <= width <= WIDTH_MAX:
+        raise input_error(
+            InputErrorCode.BAD_USER_INPUT,
+            f"width: 1 to {WIDTH_MAX} pixels.",
+            field="width",
         )
+    return media.media_url(
+        stored, width=width, fmt=media.ImageFormat(str(format.value))
+    )
 
 
 def for_colour(rows: list[MediaRow], colour: str) -> list[ProductMedia]:

@@ -69,22 +69,11 @@ class ProductMediaCreatePayload:
     )
 
 
-def _bytes(upload: Any) -> bytes:
-    """The upload's bytes, refused by size before they are read."""
-    size = getattr(upload, "size", None)
-    if size is not None and size > settings.MEDIA_UPLOAD_MAX_BYTES:
-        raise DomainMediaError(
-            MediaErrorCode.FILE_TOO_LARGE,
-            f"At most {settings.MEDIA_UPLOAD_MAX_BYTES // (1024 * 1024)} MB.",
-            field="image",
-        )
-    data: bytes = upload.read()
-    return data
-
-
 def _store(product_id: int, upload: Any, alt: str, colour: str) -> int:
+    # Read whole: the request body cap bounds it; the service checks the size.
+    data: bytes = upload.read()
     stored = media.media_upload(
-        media.Upload(product_id=product_id, data=_bytes(upload), alt=alt, colour=colour)
+        media.Upload(product_id=product_id, data=data, alt=alt, colour=colour)
     )
     return stored.pk
 
