@@ -23,6 +23,7 @@ from schema.catalog import documents
 from schema.catalog.collections import CollectionQuery
 from schema.catalog.media_mutations import ProductMediaMutation
 from schema.catalog.queries import CatalogQuery
+from schema.catalog.suggestions import SuggestionQuery
 from schema.checkout.mutations import CheckoutMutation
 from schema.checkout.queries import CheckoutQuery
 from schema.core import plans
@@ -57,6 +58,7 @@ class Query(
     NodeQuery,
     CatalogQuery,
     CollectionQuery,
+    SuggestionQuery,
     AccountQuery,
     OrderQuery,
     CheckoutQuery,

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from apps.catalog import media, models, selectors
+from apps.catalog.attribute_admin import ProductAttributeInline
 from apps.catalog.errors import CatalogFilterError, MediaError
 
 # "Low stock" in the admin: a customer can still buy, but only this many.
@@ -283,7 +284,7 @@ class ProductAdmin(admin.ModelAdmin[models.Product]):
     prepopulated_fields = {"slug": ("name",)}  # noqa: RUF012
     autocomplete_fields = ("category",)
     readonly_fields = ("created_at", "updated_at")
-    inlines = (VariantInline, MediaInline)
+    inlines = (VariantInline, MediaInline, ProductAttributeInline)
     list_per_page = 50
 
     def save_formset(

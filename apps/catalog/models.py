@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -14,6 +15,9 @@ from apps.core.money import CURRENCY_CHOICES, MONEY_DECIMAL_PLACES, MONEY_MAX_DI
 # query cost prices them at (schema/core/cost.py), so the catalog holds them.
 MAX_VARIANTS_PER_PRODUCT = 50
 MAX_SUBCATEGORIES = 50
+MAX_ATTRIBUTES = 20  # attributes staff may define
+MAX_ATTRIBUTE_VALUES = 100  # values of one attribute
+MAX_VALUES_PER_PRODUCT = 10  # values of one MULTIPLE attribute on one product
 
 
 class Category(models.Model):
@@ -58,6 +62,9 @@ class Product(TimeStamped):
     )
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, default="USD")
     is_published = models.BooleanField(default=False)
+    # Kept by the database on PostgreSQL (migration 0008): name A, brand and
+    # category path B, attribute values C, description D. NULL on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         ordering = ("name", "id")
@@ -296,3 +303,108 @@ class CollectionProduct(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} in {self.collection_id}"
+
+
+class Attribute(models.Model):
+    """A property staff define for products: material, fit, pattern, season, care.
+
+    Its values are a fixed vocabulary (AttributeValue), so shoppers filter
+    and facet on them as on sizes and colours.
+    """
+
+    class Kind(models.TextChoices):
+        SINGLE = "single", "One value per product"
+        MULTIPLE = "multiple", "Several values per product"
+
+    name = models.CharField(max_length=60)
+    slug = models.SlugField(max_length=60, unique=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.SINGLE)
+    filterable = models.BooleanField(
+        default=True, help_text="Offered to shoppers as a filter with counts."
+    )
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("sort_order", "name", "id")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """Refuse an attribute past MAX_ATTRIBUTES."""
+        if Attribute.objects.exclude(pk=self.pk).count() >= MAX_ATTRIBUTES:
+            msg = f"A shop may define at most {MAX_ATTRIBUTES} attributes."
+            raise ValidationError(msg)
+
+
+class AttributeValue(models.Model):
+    """One value an attribute may take ("Linen" for material)."""
+
+    attribute = models.ForeignKey(
+        Attribute, on_delete=models.CASCADE, related_name="values"
+    )
+    name = models.CharField(max_length=60)
+    slug = models.SlugField(max_length=60)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("attribute", "sort_order", "name", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attribute", "slug"], name="catalog_attribute_value_slug"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attribute.name}: {self.name}"
+
+    def clean(self) -> None:
+        """Refuse a value past MAX_ATTRIBUTE_VALUES for its attribute."""
+        others = AttributeValue.objects.filter(attribute=self.attribute_id)
+        if others.exclude(pk=self.pk).count() >= MAX_ATTRIBUTE_VALUES:
+            msg = f"An attribute may have at most {MAX_ATTRIBUTE_VALUES} values."
+            raise ValidationError(msg)
+
+
+class ProductAttribute(models.Model):
+    """A product having one attribute value (a MULTIPLE attribute may have several).
+
+    How many a product may hold of one attribute is checked where staff set
+    them, over all the rows saved together (attribute_admin.ProductAttributeFormSet).
+    """
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="attribute_values"
+    )
+    value = models.ForeignKey(
+        AttributeValue, on_delete=models.CASCADE, related_name="products"
+    )
+
+    class Meta:
+        ordering = ("product", "value")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "value"], name="catalog_product_attribute"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["value", "product"], name="catalog_prodattr_value")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} has {self.value_id}"
+
+
+class SearchWord(models.Model):
+    """A word of the searchable catalog text, to correct shoppers' typos against.
+
+    Filled by the database as products are written (migration 0008); words
+    no product uses any more are pruned by the `search_words_prune` job.
+    `stem` is the word as the English search configuration indexes it.
+    """
+
+    word = models.CharField(max_length=40, primary_key=True)
+    stem = models.CharField(max_length=40, db_index=True)
+
+    def __str__(self) -> str:
+        return self.word

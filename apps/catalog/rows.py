@@ -84,11 +84,45 @@ class PriceBounds:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class AttributeFacetValue:
+    slug: str
+    name: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AttributeFacet:
+    """An attribute's values among matching products, with product counts."""
+
+    slug: str
+    name: str
+    kind: str
+    values: list[AttributeFacetValue]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AttributeValueRow:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProductAttributeRow:
+    """One attribute of a product and its values there."""
+
+    slug: str
+    name: str
+    kind: str
+    values: list[AttributeValueRow]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ProductFacets:
     sizes: list[FacetValue]
     colours: list[FacetValue]
     categories: list[CategoryFacet]
     price: PriceBounds
+    attributes: list[AttributeFacet]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

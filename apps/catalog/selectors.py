@@ -28,10 +28,11 @@ from django.db.models import (
     When,
 )
 
-from apps.catalog import json_documents, models
+from apps.catalog import attributes, json_documents, models, search
 from apps.catalog.errors import CatalogErrorCode, CatalogFilterError
 from apps.catalog.filters import ORDERINGS, ProductFilter, ProductSort
 from apps.catalog.rows import (
+    AttributeFacet,
     CategoryFacet,
     CategoryRow,
     FacetValue,
@@ -195,6 +196,29 @@ class ProductSearch:
         self.filters = filters
         self._tree: CategoryTree | None = None
         self._category_ids: list[int] | None = None
+        self._terms: search.SearchTerms | None = None
+
+    def terms(self) -> search.SearchTerms | None:
+        """The search terms, typos corrected (read once); None without search."""
+        if not self.filters.searching:
+            return None
+        if self._terms is None:
+            assert self.filters.search is not None
+            self._terms = search.search_terms(self.filters.search)
+        return self._terms
+
+    def columns(self) -> tuple[str, ...]:
+        """The product columns of a page, with the rank when searching."""
+        return (
+            (*PRODUCT_COLUMNS, "search_rank")
+            if self.filters.searching
+            else PRODUCT_COLUMNS
+        )
+
+    async def acorrected(self) -> str | None:
+        """The text searched for when typos were corrected, else None."""
+        terms = await sync_to_async(self.terms)()
+        return None if terms is None else terms.corrected
 
     def _categories(self) -> CategoryTree:
         if self._tree is None:
@@ -209,7 +233,13 @@ class ProductSearch:
             )
         return self._category_ids
 
-    def _product_condition(self, *, category: bool = True, price: bool = True) -> Q:
+    def _product_condition(
+        self,
+        *,
+        category: bool = True,
+        price: bool = True,
+        attributes_except: str | None = None,
+    ) -> Q:
         filters = self.filters
         condition = Q(is_published=True)
         if category and filters.category_id is not None:
@@ -222,13 +252,12 @@ class ProductSearch:
                     )
                 )
             )
-        if filters.search and filters.search.strip():
-            text = filters.search.strip()
-            condition &= (
-                Q(name__icontains=text)
-                | Q(brand__icontains=text)
-                | Q(description__icontains=text)
-            )
+        terms = self.terms()
+        if terms is not None:
+            condition &= search.matches(terms)
+        for wanted in filters.attributes:
+            if wanted.attribute != attributes_except:
+                condition &= Q(attributes.has_attribute(wanted))
         if price and filters.price_min is not None:
             condition &= Q(base_price__gte=filters.price_min)
         if price and filters.price_max is not None:
@@ -241,12 +270,14 @@ class ProductSearch:
         return qs.filter(_has_variant(variant_condition)) if variant_condition else qs
 
     def queryset(self) -> QuerySet[models.Product]:
-        """Return the matching products, unordered.
+        """Return the matching products, unordered, ranked when searching.
 
         Raises:
             CatalogFilterError: CATEGORY_NOT_FOUND for an unknown category.
         """
-        return self._matching(self._product_condition())
+        qs = self._matching(self._product_condition())
+        terms = self.terms()
+        return qs if terms is None else qs.annotate(search_rank=search.rank(terms))
 
     def page(self, *, sort: ProductSort, window: Window) -> Page[ProductRow]:
         """Return one page in `sort` order, ties broken by id.
@@ -257,7 +288,7 @@ class ProductSearch:
         """
         cache_tags.record(cache_tags.CATALOG)
         page = keyset_page(
-            self.queryset().values(*PRODUCT_COLUMNS), ORDERINGS[sort], window
+            self.queryset().values(*self.columns()), ORDERINGS[sort], window
         )
         return _product_page(page)
 
@@ -305,6 +336,7 @@ class ProductSearch:
             min=Min("base_price"), max=Max("base_price"), count=Count("id")
         )
         return ProductFacets(
+            attributes=self._attribute_facets(),
             sizes=variant_facet("size", _variant_condition(filters, sizes=False)),
             colours=variant_facet("colour", _variant_condition(filters, colours=False)),
             categories=categories,
@@ -314,6 +346,30 @@ class ProductSearch:
                 count=bounds["count"],
             ),
         )
+
+    def _attribute_facets(self) -> list[AttributeFacet]:
+        """Values of filterable attributes with counts of matching products.
+
+        One query for the attributes not filtered on, plus one per attribute
+        filtered on: each ignores its own condition, as sizes do.
+        """
+        filtered = [wanted.attribute for wanted in self.filters.attributes]
+        rows: list[dict[str, Any]] = []
+        for slug in (None, *filtered):
+            products = self._matching(self._product_condition(attributes_except=slug))
+            qs = models.ProductAttribute.objects.filter(
+                product__in=products.values("id"), value__attribute__filterable=True
+            )
+            if slug is None:
+                qs = qs.exclude(value__attribute__slug__in=filtered)
+            else:
+                qs = qs.filter(value__attribute__slug=slug)
+            rows.extend(
+                qs.values(*attributes.FACET_VALUE_COLUMNS)
+                .annotate(count=Count("product_id"))
+                .order_by()
+            )
+        return attributes.attribute_facets(rows)
 
     def page_with_relations(
         self, *, sort: ProductSort, window: Window, categories: bool, variants: bool
@@ -350,7 +406,9 @@ class ProductSearch:
         subtree = None
         if self.filters.category_id is not None:
             subtree = tuple(self._subtree())
-        statement = _document_page_statement(self.filters, subtree, sort, window, shape)
+        statement = _document_page_statement(
+            self.filters, subtree, self.terms(), sort, window, shape
+        )
         raw = run_statement(statement, ORDERINGS[sort], window)
         page = _product_page(raw)
         json_documents.record_reads(
@@ -394,6 +452,7 @@ class ProductSearch:
 def _document_page_statement(
     filters: ProductFilter,
     subtree: tuple[int, ...] | None,
+    terms: search.SearchTerms | None,
     sort: ProductSort,
     window: Window,
     shape: json_documents.Shape,
@@ -401,18 +460,20 @@ def _document_page_statement(
     """The compiled statement of a page with documents, kept by its inputs.
 
     Everything the SQL depends on is in the key: the filters, the category
-    subtree read for this request, the sort, the window (cursors included)
-    and the documents' shape. Browsing asks for the same first pages again
-    and again; compiling them costs as much as running them.
+    subtree and the corrected search terms read for this request, the sort,
+    the window (cursors included) and the documents' shape. Browsing asks
+    for the same first pages again and again; compiling them costs as much
+    as running them.
     """
-    search = ProductSearch(filters)
-    search._category_ids = None if subtree is None else list(subtree)
+    found = ProductSearch(filters)
+    found._category_ids = None if subtree is None else list(subtree)
+    found._terms = terms
     annotations = json_documents.document_annotations(shape)
     assert annotations is not None, "PostgreSQL only, checked by the caller"
     rows = (
-        search.queryset()
+        found.queryset()
         .annotate(**annotations)
-        .values(*PRODUCT_COLUMNS, *json_documents.ANNOTATED)
+        .values(*found.columns(), *json_documents.ANNOTATED)
     )
     return keyset_statement(rows, ORDERINGS[sort], window)
 
@@ -536,11 +597,11 @@ def products_by_collection_ids(
         DomainError: INVALID_CURSOR for a cursor of another ordering.
     """
     cache_tags.record(cache_tags.CATALOG)
+    found = ProductSearch(filters)
     rows = (
-        ProductSearch(filters)
-        .queryset()
+        found.queryset()
         .filter(collection_entries__collection_id__in=ids)
-        .values(*PRODUCT_COLUMNS)
+        .values(*found.columns())
         .annotate(_collection=F("collection_entries__collection_id"))
     )
     pages = keyset_pages_by_parent(

@@ -22,10 +22,15 @@ from apps.core.errors import DomainError
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Ordering:
-    """Order by `field` (then by id in the same direction as the tie-breaker)."""
+    """Order by `field` (then by id in the same direction as the tie-breaker).
+
+    `annotated` marks a field the queryset computes (a search rank), whose
+    cursor values are floats rather than a model field's.
+    """
 
     field: str
     descending: bool = False
+    annotated: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -193,16 +198,21 @@ def _beyond(
     model: type[Model], ordering: Ordering, position: Position, *, forward: bool
 ) -> Q:
     """Rows strictly after (forward) or before `position` in `ordering`."""
-    value = _parse(model, ordering.field, position.value)
+    value = _parse(model, ordering, position.value)
     op = "gt" if forward != ordering.descending else "lt"
     return Q(**{f"{ordering.field}__{op}": value}) | Q(
         **{ordering.field: value, f"id__{op}": position.id}
     )
 
 
-def _parse(model: type[Model], field_name: str, text: str) -> object:
-    field = model._meta.get_field(field_name)
+def _parse(model: type[Model], ordering: Ordering, text: str) -> object:
     try:
+        if ordering.annotated:
+            value = float(text)  # str(float) round-trips exactly
+            if value != value:  # NaN compares false to everything
+                raise ValueError(text)
+            return value
+        field = model._meta.get_field(ordering.field)
         return field.to_python(text)  # type: ignore[union-attr]
     except (ValidationError, ValueError, TypeError) as exc:
         raise DomainError(

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from apps.catalog import models
 from apps.demo import catalog_data
+from apps.demo.attributes import demo_attribute_values, demo_attributes_ensure
 
 # Products per transaction: big enough for few round trips, small enough that
 # an interrupted run loses little and SQLite's write lock is held briefly.
@@ -56,6 +57,7 @@ def demo_catalog_seed(
         raise ValueError(msg)
     now = timezone.now()
     category_ids, categories_created = _demo_categories_ensure()
+    value_ids = demo_attributes_ensure()
     products_created = variants_created = 0
     for start in range(0, products, DEMO_BATCH_SIZE):
         specs = [
@@ -64,7 +66,7 @@ def demo_catalog_seed(
         ]
         with transaction.atomic():
             batch_products, batch_variants = _demo_products_create(
-                specs, category_ids=category_ids, now=now
+                specs, category_ids=category_ids, value_ids=value_ids, now=now
             )
         products_created += batch_products
         variants_created += batch_variants
@@ -91,7 +93,13 @@ def _statistics_refresh() -> None:
         return
     tables = [
         m._meta.db_table
-        for m in (models.Category, models.Product, models.ProductVariant, models.Stock)
+        for m in (
+            models.Category,
+            models.Product,
+            models.ProductVariant,
+            models.Stock,
+            models.ProductAttribute,
+        )
     ]
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {', '.join(tables)}")  # table names come from models
@@ -133,9 +141,10 @@ def _demo_products_create(
     specs: Sequence[catalog_data.ProductSpec],
     *,
     category_ids: dict[str, int],
+    value_ids: dict[tuple[str, str], int],
     now: datetime,
 ) -> tuple[int, int]:
-    """Insert the products of `specs` not yet present, with variants and stock."""
+    """Insert the products of `specs` not yet present: variants, stock, attributes."""
     existing = set(
         models.Product.objects.filter(
             slug__in=[spec.slug for spec in specs]
@@ -182,6 +191,15 @@ def _demo_products_create(
             quantity_reserved=variant.quantity_reserved,
         )
         for row, (_, variant) in zip(variants, pairs, strict=True)
+    )
+    models.ProductAttribute.objects.bulk_create(
+        models.ProductAttribute(product=product, value_id=value_ids[attribute, value])
+        for product, spec in zip(products, new, strict=True)
+        for attribute, value in demo_attribute_values(
+            name=spec.name,
+            description=spec.description,
+            sizes=[variant.size for variant in spec.variants],
+        ).items()
     )
     # `created_at` is auto_now_add, so the insert stamped it with the current
     # time whatever the instance held: backdate it in a second statement.

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # search vectors and lookups; inert on SQLite
     "corsheaders",
     "strawberry_django",
     "ninja",  # its Swagger UI assets, served locally instead of from a CDN

@@ -92,4 +92,8 @@ JOBS_PERIODIC = {
         "apps.checkout.tasks.checkouts_purge_task",
         timedelta(hours=6),
     ),
+    "search_words_prune": (
+        "apps.catalog.tasks.search_words_prune_task",
+        timedelta(days=1),
+    ),
 }

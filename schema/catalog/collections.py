@@ -15,7 +15,13 @@ from apps.core.errors import DomainError
 from schema.catalog.inputs import ProductFilterInput
 from schema.catalog.media import WIDTH_MAX, ImageFormatEnum, image_url
 from schema.catalog.prefetch import prefetch_product_relations
-from schema.catalog.types import ProductConnection, ProductSortEnum, connection_of
+from schema.catalog.types import (
+    SORT_DESCRIPTION,
+    ProductConnection,
+    ProductSortEnum,
+    connection_of,
+    sort_of,
+)
 from schema.context import Info
 from schema.core.errors import from_domain
 from schema.core.ids import parse_pk
@@ -106,11 +112,11 @@ class Collection(relay.Node):
             strawberry.argument(description="Conditions on products."),
         ] = None,
         sort: Annotated[
-            ProductSortEnum, strawberry.argument(description="Order of the products.")
-        ] = ProductSortEnum.NAME_ASC,
+            ProductSortEnum | None, strawberry.argument(description=SORT_DESCRIPTION)
+        ] = None,
     ) -> ProductConnection:
         filters = filter.to_domain() if filter is not None else ProductFilter()
-        order = sort.to_domain()
+        order = sort_of(sort, filters)
         scope = f"collection-products:{order}"
         window = paging.window(scope=scope)
         try:

@@ -6,7 +6,13 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
-from apps.catalog.rows import CategoryFacet, FacetValue, PriceBounds
+from apps.catalog.rows import (
+    AttributeFacet,
+    AttributeFacetValue,
+    CategoryFacet,
+    FacetValue,
+    PriceBounds,
+)
 
 
 @strawberry.type(
@@ -80,6 +86,36 @@ class PriceRange:
     count: int = strawberry.field(description="Number of products the bounds cover.")
 
 
+@strawberry.type(description="One value of an attribute and how many matches have it.")
+class AttributeFacetCount:
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        return isinstance(obj, AttributeFacetValue)
+
+    slug: str = strawberry.field(
+        description="The value's slug, for `filter.attributes[].values`."
+    )
+    name: str = strawberry.field(description="The value for display: `Linen`.")
+    count: int = strawberry.field(
+        description="Number of matching products with this value."
+    )
+
+
+@strawberry.type(description="A filterable attribute and its values among matches.")
+class AttributeFacetGroup:
+    @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        return isinstance(obj, AttributeFacet)
+
+    slug: str = strawberry.field(
+        description="The attribute's slug, for `filter.attributes[].attribute`."
+    )
+    name: str = strawberry.field(description="The attribute for display: `Material`.")
+    values: list[AttributeFacetCount] = strawberry.field(
+        description="Its values that matching products have, in staff's order."
+    )
+
+
 @strawberry.type(
     description=(
         "Filter options for a product list. Each facet applies every filter except "
@@ -98,4 +134,10 @@ class ProductFacets:
     )
     price: PriceRange = strawberry.field(
         description="Base price bounds, ignoring the price filter."
+    )
+    attributes: list[AttributeFacetGroup] = strawberry.field(
+        description=(
+            "Filterable attributes (material, fit, ...) in staff's order, each "
+            "ignoring its own filter; attributes no match has are left out."
+        )
     )

@@ -6,9 +6,28 @@ import strawberry
 from strawberry import relay
 
 from apps.catalog.errors import CatalogFilterError
-from apps.catalog.filters import MAX_OPTION_VALUES, MAX_SEARCH_LENGTH, ProductFilter
+from apps.catalog.filters import (
+    MAX_ATTRIBUTE_FILTERS,
+    MAX_OPTION_VALUES,
+    MAX_SEARCH_LENGTH,
+    AttributeCondition,
+    ProductFilter,
+)
 from schema.core.errors import from_domain
 from schema.core.ids import decode_global_id
+
+
+@strawberry.input(description="Products having any of these values of one attribute.")
+class AttributeFilterInput:
+    attribute: str = strawberry.field(
+        description="The attribute's slug, as facets give it: `material`."
+    )
+    values: list[str] = strawberry.field(
+        description=(
+            f'Value slugs, any of which matches: `["linen", "silk"]` '
+            f"(1 to {MAX_OPTION_VALUES})."
+        )
+    )
 
 
 @strawberry.input(
@@ -25,8 +44,13 @@ class ProductFilterInput:
     search: str | None = strawberry.field(
         default=None,
         description=(
-            "Text in the name, brand or description, any case (at most "
-            f"{MAX_SEARCH_LENGTH} characters)."
+            "Words to search for, at most "
+            f"{MAX_SEARCH_LENGTH} characters. On PostgreSQL: full text over "
+            "name, brand, category, attributes and description, with web "
+            'search syntax (`"wrap dress"`, `linen or silk`, `dress -maxi`), '
+            "word forms (`dresses` finds `dress`) and typos corrected; ranked "
+            "by `RELEVANCE`. On SQLite: a substring of the name, brand or "
+            "description, any case."
         ),
     )
     price_min: Decimal | None = strawberry.field(
@@ -49,6 +73,14 @@ class ProductFilterInput:
         default=None, description="When true, only variants with units available count."
     )
 
+    attributes: list[AttributeFilterInput] | None = strawberry.field(
+        default=None,
+        description=(
+            "Attribute conditions, all of which must hold (at most "
+            f"{MAX_ATTRIBUTE_FILTERS}, each attribute once)."
+        ),
+    )
+
     def to_domain(self) -> ProductFilter:
         """Return the domain filter; GraphQL errors for bad values."""
         category_id = (
@@ -65,6 +97,10 @@ class ProductFilterInput:
                 sizes=tuple(self.sizes or ()),
                 colours=tuple(self.colours or ()),
                 in_stock=bool(self.in_stock),
+                attributes=tuple(
+                    AttributeCondition(wanted.attribute, tuple(wanted.values))
+                    for wanted in self.attributes or ()
+                ),
             )
         except CatalogFilterError as error:
             raise from_domain(error) from None

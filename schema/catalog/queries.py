@@ -14,12 +14,14 @@ from schema.catalog.documents import selection_shape
 from schema.catalog.inputs import ProductFilterInput
 from schema.catalog.prefetch import know_relations, selected_relations
 from schema.catalog.types import (
+    SORT_DESCRIPTION,
     Category,
     CategoryConnection,
     Product,
     ProductConnection,
     ProductSortEnum,
     connection_of,
+    sort_of,
 )
 from schema.context import Info
 from schema.core.errors import InputErrorCode, from_domain, input_error
@@ -121,11 +123,11 @@ class CatalogQuery:
             strawberry.argument(description="Conditions on products."),
         ] = None,
         sort: Annotated[
-            ProductSortEnum, strawberry.argument(description="Order of the products.")
-        ] = ProductSortEnum.NAME_ASC,
+            ProductSortEnum | None, strawberry.argument(description=SORT_DESCRIPTION)
+        ] = None,
     ) -> ProductConnection:
         filters = filter.to_domain() if filter is not None else ProductFilter()
-        order = sort.to_domain()
+        order = sort_of(sort, filters)
         scope = f"products:{order}"
         window = paging.window(scope=scope)
         search = selectors.ProductSearch(filters)

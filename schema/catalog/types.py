@@ -10,9 +10,10 @@ from typing import Annotated, Any, cast
 import strawberry
 from strawberry import relay
 
-from apps.catalog.filters import ProductSort
+from apps.catalog.filters import ProductFilter, ProductSort, effective_sort
 from apps.catalog.rows import CategoryRow, ProductRow, StockRow, VariantRow
 from apps.catalog.selectors import ProductSearch
+from schema.catalog.attributes import ProductAttribute
 from schema.catalog.facets import ProductFacets
 from schema.catalog.media import ProductMedia, for_colour
 from schema.catalog.prefetch import prefetch_product_relations
@@ -50,9 +51,26 @@ class ProductSortEnum(Enum):
     OLDEST = strawberry.enum_value(
         ProductSort.OLDEST.value, description="Oldest first."
     )
+    RELEVANCE = strawberry.enum_value(
+        ProductSort.RELEVANCE.value,
+        description=(
+            "Best match to `filter.search` first (the default when searching); "
+            "without search text, `NAME_ASC`."
+        ),
+    )
 
     def to_domain(self) -> ProductSort:
         return ProductSort(cast("str", self.value))
+
+
+SORT_DESCRIPTION = (
+    "Order of the products; by default `RELEVANCE` when searching, else `NAME_ASC`."
+)
+
+
+def sort_of(sort: ProductSortEnum | None, filters: ProductFilter) -> ProductSort:
+    """The order a product list uses (apps.catalog.filters.effective_sort)."""
+    return effective_sort(None if sort is None else sort.to_domain(), filters.search)
 
 
 def _nodes_in_order[T](found: list[T | None], required: bool) -> list[T | None]:
@@ -181,6 +199,14 @@ class Product(relay.Node):
         rows = await info.context.loaders.media_by_product_id.load(root.id)
         return [ProductMedia(row=row) for row in rows]
 
+    @strawberry.field(
+        description="Its attributes (material, fit, ...) in staff's order, with values."
+    )
+    async def attributes(
+        self, root: strawberry.Parent[ProductRow], info: Info
+    ) -> list[ProductAttribute]:
+        return await info.context.loaders.attributes_by_product_id.load(root.id)  # type: ignore[return-value]
+
     @strawberry.field(description="All sizes and colours of the product, oldest first.")
     def variants(
         self, root: strawberry.Parent[ProductRow], info: Info
@@ -208,6 +234,16 @@ class ProductConnection(relay.Connection[Product]):
     async def total_count(self) -> int:
         assert self.search is not None
         return await self.search.acount()
+
+    @strawberry.field(
+        description=(
+            "The text searched for when typos in `filter.search` were corrected "
+            "(`drses` is searched as `dresses`); null when searched as typed."
+        )
+    )
+    async def corrected_search(self) -> str | None:
+        assert self.search is not None
+        return await self.search.acorrected()
 
     @strawberry.field(
         description="Filter options (sizes, colours, ...) for the same filter."
@@ -264,7 +300,7 @@ class Category(relay.Node):
             ProductSortEnum, strawberry.argument(description="Order of the products.")
         ] = ProductSortEnum.NAME_ASC,
     ) -> CategoryProductConnection:
-        order = sort.to_domain()
+        order = sort_of(sort, ProductFilter())
         scope = f"category-products:{order}"
         window = paging.window(scope=scope)
         page = await info.context.loaders.products_by_category_id.load(

@@ -55,7 +55,14 @@ from graphql import (
 )
 
 from apps.accounts.services.address_book import ADDRESS_BOOK_MAX
-from apps.catalog.models import MAX_SUBCATEGORIES, MAX_VARIANTS_PER_PRODUCT
+from apps.catalog.models import (
+    MAX_ATTRIBUTE_VALUES,
+    MAX_ATTRIBUTES,
+    MAX_SUBCATEGORIES,
+    MAX_VALUES_PER_PRODUCT,
+    MAX_VARIANTS_PER_PRODUCT,
+)
+from apps.catalog.suggestions import MAX_SUGGESTIONS
 from schema.core.prebuilt import Prebuilt
 
 # What a root mutation field adds, for the writes and locks behind it.
@@ -75,6 +82,17 @@ LIST_BOUNDS: Mapping[str, int] = {
     # (MEDIA_MAX_PER_PRODUCT, MEDIA_MAX_PER_COLOUR).
     "Product.media": 30,
     "ProductVariant.media": 10,
+    # Attributes and their values, held where staff edit them: the models'
+    # clean and the product page's formset (apps/catalog/attribute_admin.py).
+    "Product.attributes": MAX_ATTRIBUTES,
+    "ProductAttribute.values": MAX_VALUES_PER_PRODUCT,
+    "ProductFacets.attributes": MAX_ATTRIBUTES,
+    "AttributeFacetGroup.values": MAX_ATTRIBUTE_VALUES,
+    # searchSuggestions refuses `first` above MAX_SUGGESTIONS.
+    "SearchSuggestions.products": MAX_SUGGESTIONS,
+    "SearchSuggestions.categories": MAX_SUGGESTIONS,
+    "SearchSuggestions.brands": MAX_SUGGESTIONS,
+    "SearchSuggestions.collections": MAX_SUGGESTIONS,
     # Direct subcategories of one category, held by the catalog; the demo
     # tree has at most 8.
     "Category.children": MAX_SUBCATEGORIES,

@@ -5,9 +5,16 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from apps.catalog import json_documents, selectors, stock
+from apps.catalog import attributes, json_documents, selectors, stock
 from apps.catalog.filters import ProductFilter, ProductSort
-from apps.catalog.rows import CategoryRow, MediaRow, ProductRow, StockRow, VariantRow
+from apps.catalog.rows import (
+    CategoryRow,
+    MediaRow,
+    ProductAttributeRow,
+    ProductRow,
+    StockRow,
+    VariantRow,
+)
 from apps.core.pagination import Page, Window
 from schema.loaders.base import Loader
 
@@ -80,6 +87,14 @@ class ProductsByCollectionIdLoader(
 class MediaByProductIdLoader(Loader[int, list[MediaRow]]):
     async def batch_load_fn(self, keys: Sequence[int]) -> list[list[MediaRow]]:
         found = await selectors.amedia_by_product_ids(list(keys))
+        return [found.get(key, []) for key in keys]
+
+
+class AttributesByProductIdLoader(Loader[int, list[ProductAttributeRow]]):
+    async def batch_load_fn(
+        self, keys: Sequence[int]
+    ) -> list[list[ProductAttributeRow]]:
+        found = await attributes.aattributes_by_product_ids(list(keys))
         return [found.get(key, []) for key in keys]
 
 

@@ -36,6 +36,10 @@ class Loaders:
         return catalog.MediaByProductIdLoader()
 
     @cached_property
+    def attributes_by_product_id(self) -> catalog.AttributesByProductIdLoader:
+        return catalog.AttributesByProductIdLoader()
+
+    @cached_property
     def stock_by_variant_id(self) -> catalog.StockByVariantIdLoader:
         return catalog.StockByVariantIdLoader()
 

@@ -42,6 +42,41 @@ class VariantFactory(ModelFactory[models.ProductVariant]):
     price_override = None
 
 
+class AttributeFactory(ModelFactory[models.Attribute]):
+    class Meta:
+        model = models.Attribute
+
+    name = factory.Sequence(lambda n: f"Attribute {n}")
+    slug = factory.Sequence(lambda n: f"attribute-{n}")
+    kind = models.Attribute.Kind.SINGLE
+
+
+class AttributeValueFactory(ModelFactory[models.AttributeValue]):
+    class Meta:
+        model = models.AttributeValue
+
+    attribute = factory.SubFactory(AttributeFactory)
+    name = factory.LazyAttribute(lambda value: value.slug.replace("-", " ").title())
+    slug = factory.Sequence(lambda n: f"value-{n}")
+
+
+class ProductAttributeFactory(ModelFactory[models.ProductAttribute]):
+    class Meta:
+        model = models.ProductAttribute
+
+    product = factory.SubFactory(ProductFactory)
+    value = factory.SubFactory(AttributeValueFactory)
+
+
+class CollectionFactory(ModelFactory[models.Collection]):
+    class Meta:
+        model = models.Collection
+
+    name = factory.Sequence(lambda n: f"Collection {n}")
+    slug = factory.Sequence(lambda n: f"collection-{n}")
+    is_published = True
+
+
 class StockFactory(ModelFactory[models.Stock]):
     class Meta:
         model = models.Stock

@@ -94,7 +94,8 @@ def test_unstorable_character_in_a_key_is_refused(gql_client, text):
 
 def test_escaped_surrogate_pair_is_an_ordinary_character(gql_client):
     ProductFactory.create(name="Party 🎉 dress")
-    body = json.dumps({"query": SEARCH, "variables": {"s": "🎉"}})
+    # Full-text search indexes words, not emoji: the word makes it a match.
+    body = json.dumps({"query": SEARCH, "variables": {"s": "🎉 dress"}})
     assert "\\ud83c\\udf89" in body  # the pair of escapes, as clients send it
 
     response = post_raw(gql_client, body)

@@ -41,6 +41,7 @@ POLICY = {
     "Query.products": PUBLIC,
     "Query.category": PUBLIC,
     "Query.collections": PUBLIC,
+    "Query.searchSuggestions": PUBLIC,
     "Query.collection": PUBLIC,
     "Query.categories": PUBLIC,
     "Query.me": PUBLIC,

@@ -8,7 +8,14 @@ from django.db import connection
 from apps.orders import models as order_models
 from apps.orders.status import OrderStatus
 from tests.factories.accounts import UserFactory
-from tests.factories.catalog import CategoryFactory, ProductFactory, stocked_variant
+from tests.factories.catalog import (
+    AttributeFactory,
+    AttributeValueFactory,
+    CategoryFactory,
+    ProductAttributeFactory,
+    ProductFactory,
+    stocked_variant,
+)
 from tests.factories.orders import placed_order
 from tests.factories.payments import payment_for
 from tests.schema.test_orders import CANCEL, CREATE, create_input
@@ -26,6 +33,17 @@ COUNTED_FIELDS = {
     "ProductFacets.sizes",  # test_facets_cost_five_grouped_queries_at_any_page_size
     "ProductFacets.colours",  # idem
     "ProductFacets.categories",  # idem
+    "ProductFacets.attributes",  # idem
+    "AttributeFacetGroup.values",  # idem
+    # test_products_with_attributes_cost_the_same_queries_at_any_page_size
+    "Product.attributes",
+    "ProductAttribute.values",
+    # tests/schema/test_search_suggestions.py::
+    # test_suggestions_cost_the_same_queries_at_any_size
+    "SearchSuggestions.products",
+    "SearchSuggestions.categories",
+    "SearchSuggestions.brands",
+    "SearchSuggestions.collections",
     "CategoryFacetCount.path",  # built with the facets, in memory
     # Mutation errors are built in memory: tests/schema/test_accounts.py::
     # test_a_mutation_error_list_is_built_without_queries
@@ -131,6 +149,35 @@ def test_products_with_category_and_variants_cost_fixed_queries(gql_client, firs
     assert len(body["data"]["products"]["edges"]) == first
 
 
+ATTRIBUTES = """
+query ($first: Int!) {
+  products(first: $first) {
+    edges { node { name attributes { slug multiple values { slug name } } } }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("first", [1, 10, 100])
+def test_products_with_attributes_cost_the_same_queries_at_any_page_size(
+    gql_client, first
+):
+    material = AttributeFactory.create(slug="material", kind="multiple")
+    linen = AttributeValueFactory.create(attribute=material, slug="linen")
+    silk = AttributeValueFactory.create(attribute=material, slug="silk")
+    for _ in range(first):
+        product = ProductFactory.create()
+        for value in (linen, silk):
+            ProductAttributeFactory.create(product=product, value=value)
+
+    with assert_num_queries(2):  # the page, then every product's attributes
+        body = gql(gql_client, ATTRIBUTES, {"first": first})
+
+    edges = body["data"]["products"]["edges"]
+    assert len(edges) == first
+    assert all(len(e["node"]["attributes"][0]["values"]) == 2 for e in edges)
+
+
 @pytest.mark.parametrize("first", [1, 10, 100])
 def test_categories_with_children_and_products_cost_five_queries(gql_client, first):
     for _ in range(first):
@@ -151,7 +198,10 @@ FACETS = """
 query ($first: Int!) {
   products(first: $first, filter: {inStock: true}) {
     totalCount
-    facets { sizes { value count } colours { value count } categories { name count } price { min max } }
+    facets {
+      sizes { value count } colours { value count } categories { name count }
+      price { min max } attributes { slug values { slug count } }
+    }
   }
 }
 """
@@ -161,8 +211,8 @@ query ($first: Int!) {
 def test_facets_cost_five_grouped_queries_at_any_page_size(gql_client, first):
     _catalog(products=100)
 
-    # page, total count, four facets, the category tree (facet labels)
-    with assert_num_queries(1 + 1 + 4 + 1):
+    # page, total count, five facets, the category tree (facet labels)
+    with assert_num_queries(1 + 1 + 5 + 1):
         body = gql(gql_client, FACETS, {"first": first})
 
     assert body["data"]["products"]["totalCount"] == 100

@@ -4,6 +4,7 @@ import io
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -13,11 +14,24 @@ from PIL import Image
 
 from apps.accounts.models import User
 from apps.catalog import models
-from tests.factories.catalog import CategoryFactory, ProductFactory, stocked_variant
+from tests.factories.catalog import (
+    AttributeFactory,
+    AttributeValueFactory,
+    CategoryFactory,
+    ProductFactory,
+    stocked_variant,
+)
 
 pytestmark = pytest.mark.django_db
 
-MODEL_NAMES = ("category", "product", "productvariant", "stock", "collection")
+MODEL_NAMES = (
+    "category",
+    "product",
+    "productvariant",
+    "stock",
+    "collection",
+    "attribute",
+)
 
 
 @pytest.fixture
@@ -46,6 +60,9 @@ def products_with_stock(count: int) -> list[models.Product]:
             name=f"Edit {product.pk}", slug=f"edit-{product.pk}"
         )
         models.CollectionProduct.objects.create(collection=collection, product=product)
+        # And one attribute with a value per product.
+        value = AttributeValueFactory.create()
+        models.ProductAttribute.objects.create(product=product, value=value)
         products.append(product)
     return products
 
@@ -72,6 +89,11 @@ def variant_form_data(
         "media-INITIAL_FORMS": 0,
         "media-MIN_NUM_FORMS": 0,
         "media-MAX_NUM_FORMS": 1000,
+        # The attributes inline, left empty.
+        "attribute_values-TOTAL_FORMS": 0,
+        "attribute_values-INITIAL_FORMS": 0,
+        "attribute_values-MIN_NUM_FORMS": 0,
+        "attribute_values-MAX_NUM_FORMS": 1000,
         "_save": "Save",
     }
     for n, row in enumerate(variants):
@@ -120,6 +142,7 @@ def test_staff_can_open_each_change_page(staff_client, model_name):
         "productvariant": variant.pk,
         "stock": variant.pk,
         "collection": collection.pk,
+        "attribute": product.attribute_values.get().value.attribute_id,
     }
 
     response = staff_client.get(
@@ -374,3 +397,49 @@ def test_a_text_file_uploaded_in_the_admin_is_refused_with_a_message(
     assert response.status_code == 200
     assert "not an image" in response.content.decode()
     assert not models.ProductMedia.objects.exists()
+
+
+def _attribute_rows(*values: models.AttributeValue) -> dict[str, Any]:
+    rows: dict[str, Any] = {"attribute_values-TOTAL_FORMS": str(len(values))}
+    for n, value in enumerate(values):
+        rows[f"attribute_values-{n}-value"] = str(value.pk)
+    return rows
+
+
+def test_staff_set_several_values_of_a_multiple_attribute(staff_client):
+    material = AttributeFactory.create(kind=models.Attribute.Kind.MULTIPLE)
+    linen, silk = AttributeValueFactory.create_batch(2, attribute=material)
+    product = ProductFactory.create()
+    data = _product_form(staff_client, product) | _attribute_rows(linen, silk)
+
+    response = staff_client.post(
+        reverse("admin:catalog_product_change", args=[product.pk]), data
+    )
+
+    assert response.status_code == 302
+    assert set(product.attribute_values.values_list("value", flat=True)) == {
+        linen.pk,
+        silk.pk,
+    }
+
+
+def test_two_values_of_a_single_attribute_are_refused_with_a_message(staff_client):
+    fit = AttributeFactory.create(name="Fit", kind=models.Attribute.Kind.SINGLE)
+    slim, relaxed = AttributeValueFactory.create_batch(2, attribute=fit)
+    product = ProductFactory.create()
+    data = _product_form(staff_client, product) | _attribute_rows(slim, relaxed)
+
+    response = staff_client.post(
+        reverse("admin:catalog_product_change", args=[product.pk]), data
+    )
+
+    assert response.status_code == 200
+    assert "A product may have at most 1 Fit value(s)." in response.text
+    assert not product.attribute_values.exists()
+
+
+def test_an_attribute_past_the_shops_limit_is_refused():
+    AttributeFactory.create_batch(models.MAX_ATTRIBUTES)
+
+    with pytest.raises(ValidationError, match="at most 20 attributes"):
+        AttributeFactory.build().clean()
