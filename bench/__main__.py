@@ -33,6 +33,7 @@ BENCHMARKS: dict[str, tuple[str, list[str]]] = {
     "jobs": ("Background jobs: the outbox against raw django-tasks-redis", []),
     "webhooks": ("Webhook acknowledgements", []),
     "reports": ("Sales reports", []),
+    "search": ("Catalog search on 100,000 products", []),
     "slow_clients": ("Slow clients", ["--preset", "ours"]),
     "pgbouncer": ("PgBouncer: 500 clients on 4 web processes", []),
     "memory": ("Memory per pod (docs/kubernetes.md)", []),

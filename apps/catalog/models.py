@@ -15,9 +15,12 @@ from apps.core.money import CURRENCY_CHOICES, MONEY_DECIMAL_PLACES, MONEY_MAX_DI
 # query cost prices them at (schema/core/cost.py), so the catalog holds them.
 MAX_VARIANTS_PER_PRODUCT = 50
 MAX_SUBCATEGORIES = 50
-MAX_ATTRIBUTES = 20  # attributes staff may define
-MAX_ATTRIBUTE_VALUES = 100  # values of one attribute
-MAX_VALUES_PER_PRODUCT = 10  # values of one MULTIPLE attribute on one product
+# Attributes are priced by these bounds in every product list that shows
+# them, so they are what a fashion shop needs, not more: a storefront's
+# listing with attributes and their facets must stay under the cost limit.
+MAX_ATTRIBUTES = 12  # attributes staff may define
+MAX_ATTRIBUTE_VALUES = 50  # values of one attribute
+MAX_VALUES_PER_PRODUCT = 5  # values of one MULTIPLE attribute on one product
 
 
 class Category(models.Model):

@@ -180,3 +180,30 @@ def test_refuses_an_attribute_filter_out_of_bounds(gql_client, conditions, messa
 
     assert error_codes(body) == ["INVALID_FILTER"]
     assert body["errors"][0]["message"] == message
+
+
+STOREFRONT_LISTING = """
+{
+  products(first: 24, filter: {search: "linen"}) {
+    totalCount correctedSearch
+    edges { node {
+      name basePrice { amount } media { url(width: 320, format: WEBP) alt }
+      attributes { name values { name } }
+    } }
+    facets {
+      sizes { value count } colours { value count } categories { label count }
+      price { min max } attributes { slug name values { slug name count } }
+    }
+  }
+}
+"""
+
+
+def test_a_storefront_listing_with_attributes_and_every_facet_is_within_the_cost_limit(
+    gql_client, settings
+):
+    body = gql(gql_client, STOREFRONT_LISTING)
+
+    assert body["extensions"]["cost"]["requestedQueryCost"] <= (
+        settings.GRAPHQL_MAX_QUERY_COST
+    )

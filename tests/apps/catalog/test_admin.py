@@ -441,5 +441,5 @@ def test_two_values_of_a_single_attribute_are_refused_with_a_message(staff_clien
 def test_an_attribute_past_the_shops_limit_is_refused():
     AttributeFactory.create_batch(models.MAX_ATTRIBUTES)
 
-    with pytest.raises(ValidationError, match="at most 20 attributes"):
+    with pytest.raises(ValidationError, match="at most 12 attributes"):
         AttributeFactory.build().clean()
