@@ -114,6 +114,14 @@ def _fresh_rate_limits() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_local_cache() -> None:
+    """Django's in-process cache (suggested brands) starts empty in every test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _plans_agree_with_graphql_core() -> Iterator[None]:
     """The differential test: every planned subtree matched graphql-core's.
 

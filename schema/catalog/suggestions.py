@@ -33,8 +33,8 @@ class SearchSuggestions:
 
     @strawberry.field(
         description=(
-            "Published products with name, brand or category words starting "
-            "with each typed word, best first (PostgreSQL), else by name."
+            "Published products with a name word starting with each typed "
+            "word, by name."
         )
     )
     def products(self) -> list[Product]:
@@ -42,18 +42,25 @@ class SearchSuggestions:
         # documents when the plan covers the selection (schema/catalog/documents.py).
         return self.found.products  # type: ignore[return-value]
 
-    @strawberry.field(description="Categories with a name word starting with the text.")
+    @strawberry.field(
+        description="Categories with a name word starting with each typed word."
+    )
     def categories(self) -> list[Category]:
         return self.found.categories  # type: ignore[return-value]
 
     @strawberry.field(
-        description="Brands with a word starting with the text, most products first."
+        description=(
+            "Brands with a word starting with each typed word, most products "
+            "first (counts may be up to a minute old)."
+        )
     )
     def brands(self) -> list[BrandSuggestion]:
         return self.found.brands  # type: ignore[return-value]
 
     @strawberry.field(
-        description="Visible collections with a name word starting with the text."
+        description=(
+            "Visible collections with a name word starting with each typed word."
+        )
     )
     def collections(self) -> list[Collection]:
         return self.found.collections  # type: ignore[return-value]
