@@ -5,8 +5,9 @@ keeps (migration 0008): name A, brand and category path B, attribute
 values C, description D. A search is parsed with `websearch_to_tsquery`
 (quotes, `or`, `-word`) and ranked with `ts_rank`, so "dress" puts the
 products named "... Dress" above T-shirts whose descriptions say "dress up".
-Words the catalog does not know are first corrected to the nearest word
-it does, by trigram similarity ("drses" -> "dresses").
+Words the catalog does not know are first corrected to a word it does:
+one edit away ("jakcet" -> "jacket"), else the nearest by trigram
+similarity ("drses" -> "dresses").
 
 SQLite has no full-text index here: the embedded default keeps the
 substring match and a coarse rank (name, then brand, then description).
@@ -15,6 +16,7 @@ substring match and a coarse rank (name, then brand, then description).
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -32,22 +34,39 @@ _WORD = re.compile(r"[^\W\d_]{3,40}")
 # websearch_to_tsquery's own operator word, never a typo.
 _OPERATORS = frozenset({"or"})
 
+# Trigram similarity alone misses transpositions ("jakcet" is 0.27 from
+# "jacket") and, on short words, finds far ones ("red" is 0.33 from
+# "relaxed"). So a word is first looked up one edit away (the lexicon's
+# primary key finds those exactly); trigrams, for longer words only, catch
+# the rest.
+TRIGRAM_MIN_LENGTH = 5
+
 # For each word the catalog does not know (its stem is in no product's text)
-# and that is not a stop word, the known word nearest by trigrams; `%` keeps
-# pg_trgm's similarity threshold (0.3) and uses the GIN trigram index.
+# and that is not a stop word: a known word one edit away, else, for words
+# of TRIGRAM_MIN_LENGTH letters or more, the known word nearest by trigrams
+# (`%`: pg_trgm's similarity threshold, 0.3, through the GIN trigram index).
 _CORRECTIONS_SQL = f"""
-SELECT q.word, (
-    SELECT s.word FROM {models.SearchWord._meta.db_table} s
-    WHERE s.word %% q.word
-    ORDER BY s.word <-> q.word, s.word
-    LIMIT 1
+WITH unknown AS (
+    SELECT q.word FROM unnest(%(words)s::text[]) AS q(word)
+    WHERE to_tsvector('{CONFIG}', q.word) <> ''::tsvector
+      AND NOT EXISTS (
+        SELECT 1 FROM {models.SearchWord._meta.db_table} s
+        WHERE s.stem = (tsvector_to_array(to_tsvector('{CONFIG}', q.word)))[1]
+      )
+), candidates AS (
+    SELECT e.word, s.word AS fix, 0 AS tier
+    FROM unnest(%(edited)s::text[], %(edits)s::text[]) AS e(word, edit)
+    JOIN {models.SearchWord._meta.db_table} s ON s.word = e.edit
+    WHERE e.word IN (SELECT word FROM unknown)
+    UNION ALL
+    SELECT u.word, s.word, 1
+    FROM unknown u
+    JOIN {models.SearchWord._meta.db_table} s ON s.word %% u.word
+    WHERE char_length(u.word) >= {TRIGRAM_MIN_LENGTH}
 )
-FROM unnest(%s::text[]) AS q(word)
-WHERE to_tsvector('{CONFIG}', q.word) <> ''::tsvector
-  AND NOT EXISTS (
-    SELECT 1 FROM {models.SearchWord._meta.db_table} s
-    WHERE s.stem = (tsvector_to_array(to_tsvector('{CONFIG}', q.word)))[1]
-  )
+SELECT DISTINCT ON (word) word, fix FROM candidates
+WHERE to_tsvector('{CONFIG}', fix) <> ''::tsvector
+ORDER BY word, tier, similarity(fix, word) DESC, fix
 """  # noqa: S608 (table and config names are ours, the words are parameters)
 
 _PRUNE_SQL = f"""
@@ -77,6 +96,26 @@ class SearchTerms:
         return self.query if self.query != self.text else None
 
 
+def one_edit_away(word: str) -> set[str]:
+    """Every string one deletion, swap, replacement or insertion from `word`.
+
+    Norvig's spelling corrector's candidates: about 54 per letter, looked up
+    in one statement by primary key. Letters are a to z and the word's own.
+    """
+    letters = set(string.ascii_lowercase) | set(word)
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return (
+        {head + tail[1:] for head, tail in splits if tail}
+        | {
+            head + tail[1] + tail[0] + tail[2:]
+            for head, tail in splits
+            if len(tail) > 1
+        }
+        | {head + c + tail[1:] for head, tail in splits if tail for c in letters}
+        | {head + c + tail for head, tail in splits for c in letters}
+    ) - {word}
+
+
 def search_terms(text: str) -> SearchTerms:
     """Return the terms for `text` (stripped), its unknown words corrected.
 
@@ -90,9 +129,16 @@ def search_terms(text: str) -> SearchTerms:
     ][:TYPO_WORDS_MAX]
     if not words or not full_text():
         return SearchTerms(text, text)
+    edited, edits = [], []
+    for word in words:
+        for edit in one_edit_away(word):
+            edited.append(word)
+            edits.append(edit)
     with connection.cursor() as cursor:
-        cursor.execute(_CORRECTIONS_SQL, [words])
-        fixes = {wrong: right for wrong, right in cursor.fetchall() if right}
+        cursor.execute(
+            _CORRECTIONS_SQL, {"words": words, "edited": edited, "edits": edits}
+        )
+        fixes = dict(cursor.fetchall())
     query = text
     for wrong, right in fixes.items():
         query = re.sub(rf"\b{re.escape(wrong)}\b", right, query, flags=re.IGNORECASE)

@@ -46,7 +46,7 @@ class ProductFilterInput:
         description=(
             "Words to search for, at most "
             f"{MAX_SEARCH_LENGTH} characters. On PostgreSQL: full text over "
-            "name, brand, category, attributes and description, with web "
+            "name, brand, category, attributes, colours and description, with web "
             'search syntax (`"wrap dress"`, `linen or silk`, `dress -maxi`), '
             "word forms (`dresses` finds `dress`) and typos corrected; ranked "
             "by `RELEVANCE`. On SQLite: a substring of the name, brand or "

@@ -238,7 +238,7 @@ class ProductConnection(relay.Connection[Product]):
     @strawberry.field(
         description=(
             "The text searched for when typos in `filter.search` were corrected "
-            "(`drses` is searched as `dresses`); null when searched as typed."
+            "(`jakcet` is searched as `jacket`); null when searched as typed."
         )
     )
     async def corrected_search(self) -> str | None:

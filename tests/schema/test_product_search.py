@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories.catalog import CategoryFactory, ProductFactory
+from apps.catalog.models import Product
+from tests.factories.catalog import CategoryFactory, ProductFactory, VariantFactory
 from tests.support.graphql import error_codes, gql
 
 pytestmark = pytest.mark.postgres
@@ -97,8 +98,42 @@ def test_web_search_syntax_allows_either_word(gql_client, wardrobe):
 def test_corrects_a_typo_to_a_word_the_catalog_holds(gql_client, wardrobe):
     found = search(gql_client, "drses")
 
-    assert found["correctedSearch"] == "dresses"
+    assert found["correctedSearch"] == "dress"
     assert set(names(found)[:2]) == {"Linen Midi Dress", "Wrap Dress"}
+
+
+def test_corrects_a_word_by_trigrams_when_no_word_is_one_edit_away(
+    gql_client, wardrobe
+):
+    assert search(gql_client, "drresees")["correctedSearch"] == "dresses"
+
+
+def test_corrects_two_swapped_letters(gql_client):
+    ProductFactory.create(name="Bomber Jacket")
+
+    found = search(gql_client, "jakcet")
+
+    assert found["correctedSearch"] == "jacket"
+    assert names(found) == ["Bomber Jacket"]
+
+
+def test_a_short_unknown_word_is_not_stretched_to_a_longer_one(gql_client):
+    ProductFactory.create(name="Relaxed Trousers")
+
+    found = search(gql_client, "red")
+
+    assert found["correctedSearch"] is None
+    assert found["totalCount"] == 0
+
+
+def test_variant_colours_are_searchable(gql_client, wardrobe):
+    wrap = Product.objects.get(name="Wrap Dress")
+    VariantFactory.create(product=wrap, colour="Red")
+
+    found = search(gql_client, "red dress")
+
+    assert found["correctedSearch"] is None
+    assert names(found) == ["Wrap Dress"]
 
 
 def test_a_known_word_is_searched_as_typed(gql_client, wardrobe):

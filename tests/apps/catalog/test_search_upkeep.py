@@ -13,6 +13,7 @@ from tests.factories.catalog import (
     CategoryFactory,
     ProductAttributeFactory,
     ProductFactory,
+    VariantFactory,
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -117,6 +118,31 @@ def test_a_renamed_attribute_value_refreshes_its_products():
     value.save()
 
     assert found("nylon") == {"Puffer"}
+
+
+def test_a_new_variant_colour_makes_its_product_findable():
+    product = ProductFactory.create(name="Shift Dress")
+
+    VariantFactory.create(product=product, colour="Mustard")
+
+    assert found("mustard") == {"Shift Dress"}
+
+
+def test_a_variant_price_change_keeps_the_vector():
+    variant = VariantFactory.create(colour="Olive")
+    before = weights(variant.product)
+
+    models.ProductVariant.objects.filter(pk=variant.pk).update(price_override=5)
+
+    assert weights(variant.product) == before
+
+
+def test_a_deleted_variant_takes_its_colour_out_of_the_search():
+    variant = VariantFactory.create(colour="Lilac")
+
+    variant.delete()
+
+    assert found("lilac") == set()
 
 
 def test_the_lexicon_learns_every_word_of_a_new_product():
