@@ -34,7 +34,12 @@ from django.db.models import Max
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from apps.catalog.errors import MediaError, MediaErrorCode
-from apps.catalog.models import Product, ProductMedia
+from apps.catalog.models import (
+    ALT_MAX_LENGTH,
+    COLOUR_MAX_LENGTH,
+    Product,
+    ProductMedia,
+)
 
 # Pillow's format name -> what we store and serve.
 _ACCEPTED = {"JPEG": "jpeg", "PNG": "png", "WEBP": "webp"}
@@ -54,7 +59,7 @@ class ImageFormat(StrEnum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Upload:
-    """What staff send: the file's bytes (or a stream) and how to show it."""
+    """What staff send: the file's bytes and how to show it."""
 
     product_id: int
     data: bytes
@@ -241,14 +246,16 @@ def _name(original: Any) -> str:
 
 
 def _text_check(upload: Upload) -> None:
-    if len(upload.alt) > 250 or "\x00" in upload.alt:
+    if len(upload.alt) > ALT_MAX_LENGTH or "\x00" in upload.alt:
         raise MediaError(
-            MediaErrorCode.INVALID_ALT, "At most 250 characters, no NUL.", field="alt"
+            MediaErrorCode.INVALID_ALT,
+            f"At most {ALT_MAX_LENGTH} characters, no NUL.",
+            field="alt",
         )
-    if len(upload.colour) > 32 or "\x00" in upload.colour:
+    if len(upload.colour) > COLOUR_MAX_LENGTH or "\x00" in upload.colour:
         raise MediaError(
             MediaErrorCode.INVALID_COLOUR,
-            "At most 32 characters, no NUL.",
+            f"At most {COLOUR_MAX_LENGTH} characters, no NUL.",
             field="colour",
         )
 

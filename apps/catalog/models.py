@@ -15,6 +15,8 @@ from apps.core.money import CURRENCY_CHOICES, MONEY_DECIMAL_PLACES, MONEY_MAX_DI
 # query cost prices them at (schema/core/cost.py), so the catalog holds them.
 MAX_VARIANTS_PER_PRODUCT = 50
 MAX_SUBCATEGORIES = 50
+COLOUR_MAX_LENGTH = 32  # a variant's colour, and an image's colour to match it
+ALT_MAX_LENGTH = 250  # an image's alt text
 # Attributes are priced by these bounds in every product list that shows
 # them, so they are what a fashion shop needs, not more: a storefront's
 # listing with attributes and their facets must stay under the cost limit.
@@ -108,7 +110,7 @@ class ProductVariant(models.Model):
     )
     sku = models.CharField(max_length=64, unique=True)
     size = models.CharField(max_length=16)
-    colour = models.CharField(max_length=32)
+    colour = models.CharField(max_length=COLOUR_MAX_LENGTH)
     price_override = models.DecimalField(
         max_digits=MONEY_MAX_DIGITS,
         decimal_places=MONEY_DECIMAL_PLACES,
@@ -214,12 +216,14 @@ class ProductMedia(models.Model):
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="media")
     colour = models.CharField(
-        max_length=32,
+        max_length=COLOUR_MAX_LENGTH,
         blank=True,
         help_text="The variants' colour it shows, e.g. Navy; empty: every colour.",
     )
     alt = models.CharField(
-        max_length=250, blank=True, help_text="What it shows, for screen readers."
+        max_length=ALT_MAX_LENGTH,
+        blank=True,
+        help_text="What it shows, for screen readers.",
     )
     sort_order = models.PositiveSmallIntegerField(default=0)
     original = models.FileField(max_length=200, editable=False)
@@ -262,7 +266,7 @@ class Collection(models.Model):
     seo_description = models.CharField(max_length=160, blank=True)
     image_original = models.CharField(max_length=200, blank=True, editable=False)
     image_renditions = models.JSONField(default=dict, blank=True, editable=False)
-    image_alt = models.CharField(max_length=250, blank=True)
+    image_alt = models.CharField(max_length=ALT_MAX_LENGTH, blank=True)
     products = models.ManyToManyField(
         Product, through="CollectionProduct", related_name="collections", blank=True
     )

@@ -14,6 +14,7 @@ from strawberry.file_uploads import Upload
 from apps.catalog import media
 from apps.catalog.errors import MediaError as DomainMediaError
 from apps.catalog.errors import MediaErrorCode
+from apps.catalog.models import ALT_MAX_LENGTH, COLOUR_MAX_LENGTH
 from apps.catalog.selectors import media_by_product_ids
 from schema.catalog.media import ProductMedia
 from schema.core.error_codes import error_code_enum
@@ -50,12 +51,14 @@ class ProductMediaCreateInput:
         )
     )
     alt: str = bounded_field(
-        default="", description="What it shows, for screen readers.", max_length=250
+        default="",
+        description="What it shows, for screen readers.",
+        max_length=ALT_MAX_LENGTH,
     )
     colour: str = bounded_field(
         default="",
         description="The variants' colour it shows (e.g. Navy); empty: every colour.",
-        max_length=32,
+        max_length=COLOUR_MAX_LENGTH,
     )
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
+from django.utils.module_loading import import_string
 
 from apps.catalog import models, search
 from apps.catalog.filters import ProductFilter
@@ -177,3 +180,14 @@ def test_the_search_vector_has_a_gin_index():
         ).explain()
 
     assert "catalog_product_search_vector" in plan
+
+
+def test_the_daily_prune_job_drops_words_no_product_holds(settings):
+    path, period = settings.JOBS_PERIODIC["search_words_prune"]
+    ProductFactory.create(name="Gilet").delete()
+
+    pruned = import_string(path).call()
+
+    assert period == timedelta(days=1)
+    assert pruned >= 1
+    assert not models.SearchWord.objects.filter(word="gilet").exists()
